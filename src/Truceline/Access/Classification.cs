@@ -1,0 +1,69 @@
+namespace Truceline.Access;
+
+public enum Classification
+{
+    Public,
+    Restricted,
+    Confidential,
+}
+
+public enum Role
+{
+    Administrator,
+    Coordinator,
+    Monitor,
+    Verifier,
+    PartyLiaison,
+    Agency,
+    Donor,
+    Analyst,
+}
+
+/// <summary>
+/// A record that carries a classification. Which principal may read it is decided in one place:
+/// <see cref="Visibility"/>, applied as a query filter to every such entity.
+/// </summary>
+public interface IClassified
+{
+    Classification Classification { get; }
+
+    Guid? OwnerOrganisationId { get; }
+
+    /// <summary>For confidential records: the organisations and roles named as readers, as tokens
+    /// "org:{guid}" and "role:{Role}" separated and surrounded by '|'.</summary>
+    string? ConfidentialTo { get; }
+}
+
+public static class RoleNames
+{
+    public static string Slug(this Role role) => role switch
+    {
+        Role.Administrator => "admin",
+        Role.Coordinator => "coordinator",
+        Role.Monitor => "monitor",
+        Role.Verifier => "verifier",
+        Role.PartyLiaison => "liaison",
+        Role.Agency => "agency",
+        Role.Donor => "donor",
+        Role.Analyst => "analyst",
+    };
+
+    public static bool TryParse(string? text, out Role role)
+    {
+        foreach (var candidate in Enum.GetValues<Role>())
+        {
+            if (string.Equals(text, candidate.Slug(), StringComparison.OrdinalIgnoreCase)
+                || string.Equals(text, candidate.ToString(), StringComparison.OrdinalIgnoreCase))
+            {
+                role = candidate;
+                return true;
+            }
+        }
+        role = default;
+        return false;
+    }
+
+    public static string ConfidentialToken(Role role) => $"|role:{role}|";
+
+    public static string ConfidentialToken(Guid organisationId) => $"|org:{organisationId}|";
+}

@@ -1,0 +1,32 @@
+using System.Linq.Expressions;
+using Truceline.Data;
+
+namespace Truceline.Access;
+
+/// <summary>
+/// The one rule for who may read a classified record. It is an expression so EF Core applies it
+/// as a query filter on every classified entity (see <see cref="TrucelineDb"/>), not an `if` in handlers.
+/// </summary>
+public static class Visibility
+{
+    public static Expression<Func<T, bool>> Filter<T>(TrucelineDb db)
+        where T : class, IClassified =>
+        e => db.ViewerSeesAll
+            || e.Classification == Classification.Public
+            || (e.Classification == Classification.Restricted && db.ViewerParticipates)
+            || (e.Classification == Classification.Confidential
+                && (e.OwnerOrganisationId == db.ViewerOrganisationId
+                    || (e.ConfidentialTo != null
+                        && (e.ConfidentialTo.Contains(db.ViewerOrganisationToken) || e.ConfidentialTo.Contains(db.ViewerRoleToken)))));
+
+    /// <summary>The same rule in memory, for a record already loaded (for example to decide what to publish).</summary>
+    public static bool MayRead(Viewer viewer, IClassified record) =>
+        viewer.SeesAll
+        || record.Classification == Classification.Public
+        || (record.Classification == Classification.Restricted && viewer.OrganisationParticipates)
+        || (record.Classification == Classification.Confidential
+            && viewer.OrganisationId is { } org
+            && (record.OwnerOrganisationId == org
+                || (record.ConfidentialTo?.Contains(RoleNames.ConfidentialToken(org), StringComparison.Ordinal) ?? false)
+                || (viewer.Role is { } role && (record.ConfidentialTo?.Contains(RoleNames.ConfidentialToken(role), StringComparison.Ordinal) ?? false))));
+}

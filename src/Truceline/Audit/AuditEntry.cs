@@ -1,0 +1,39 @@
+namespace Truceline.Audit;
+
+/// <summary>One change to one record, hash-chained to the entry before it. Append-only: the database
+/// refuses UPDATE and DELETE on this table (see the migrations), and <see cref="AuditChain"/> detects
+/// any change made behind the database's back.</summary>
+public sealed class AuditEntry
+{
+    public long Seq { get; set; }
+
+    public DateTime At { get; set; }
+
+    public required string Actor { get; set; }
+
+    public required string EntityType { get; set; }
+
+    public required string EntityId { get; set; }
+
+    /// <summary>The record whose page shows this entry (for a status change, its provision).</summary>
+    public required string Subject { get; set; }
+
+    public required string Action { get; set; }
+
+    /// <summary>JSON: {"before":{…},"after":{…}} with only the properties that changed.</summary>
+    public required string Changes { get; set; }
+
+    public required string PrevHash { get; set; }
+
+    public required string Hash { get; set; }
+}
+
+/// <summary>A property whose value never enters the audit text: personal data and secrets appear only as "changed".</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class NotAuditedAttribute : Attribute;
+
+/// <summary>An entity whose audit entries belong on another record's page.</summary>
+public interface IAuditSubject
+{
+    string AuditSubject { get; }
+}

@@ -1,0 +1,104 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Npgsql;
+using Truceline.Audit;
+
+namespace Truceline.Data;
+
+public enum DbProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>What <c>--db</c> names: a SQLite file path (the default) or a PostgreSQL connection string.</summary>
+public sealed record DatabaseTarget(DbProvider Provider, string ConnectionString, string Display)
+{
+    public const string DefaultSqlitePath = "data/truceline.db";
+
+    public static DatabaseTarget Parse(string? value)
+    {
+        value = string.IsNullOrWhiteSpace(value) ? DefaultSqlitePath : value.Trim();
+        if (value.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || value.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
+        {
+            var uri = new Uri(value);
+            var userInfo = uri.UserInfo.Split(':', 2);
+            var csb = new NpgsqlConnectionStringBuilder
+            {
+                Host = uri.Host,
+                Port = uri.Port > 0 ? uri.Port : 5432,
+                Database = uri.AbsolutePath.Trim('/'),
+                Username = Uri.UnescapeDataString(userInfo[0]),
+            };
+            if (userInfo.Length > 1)
+            {
+                csb.Password = Uri.UnescapeDataString(userInfo[1]);
+            }
+            return new(DbProvider.Postgres, csb.ConnectionString, $"PostgreSQL {csb.Host}:{csb.Port}/{csb.Database}");
+        }
+        if (value.Contains("Host=", StringComparison.OrdinalIgnoreCase) || value.Contains("Server=", StringComparison.OrdinalIgnoreCase))
+        {
+            var csb = new NpgsqlConnectionStringBuilder(value);
+            return new(DbProvider.Postgres, csb.ConnectionString, $"PostgreSQL {csb.Host}:{csb.Port}/{csb.Database}");
+        }
+        var path = value.StartsWith("Data Source=", StringComparison.OrdinalIgnoreCase)
+            ? new SqliteConnectionStringBuilder(value).DataSource
+            : value;
+        var full = Path.GetFullPath(path);
+        var sqlite = new SqliteConnectionStringBuilder { DataSource = full, DefaultTimeout = 30, ForeignKeys = true, Pooling = true };
+        return new(DbProvider.Sqlite, sqlite.ConnectionString, $"SQLite {full}");
+    }
+
+    public void Configure(DbContextOptionsBuilder options, TimeProvider time)
+    {
+        switch (Provider)
+        {
+            case DbProvider.Sqlite:
+                var dir = Path.GetDirectoryName(new SqliteConnectionStringBuilder(ConnectionString).DataSource);
+                if (!string.IsNullOrEmpty(dir))
+                {
+                    Directory.CreateDirectory(dir);
+                }
+                options.UseSqlite(ConnectionString);
+                options.AddInterceptors(SqliteDurability.Instance);
+                break;
+            case DbProvider.Postgres:
+                options.UseNpgsql(ConnectionString);
+                break;
+        }
+        options.AddInterceptors(new AuditInterceptor(time));
+    }
+
+    public TrucelineDb CreateContext(TimeProvider time)
+    {
+        var builder = new DbContextOptionsBuilder<TrucelineDb>();
+        Configure(builder, time);
+        return new TrucelineDb(builder.Options);
+    }
+}
+
+/// <summary>
+/// SQLite: write-ahead log (set once by the migrator) with synchronous=FULL on every connection, so an
+/// acknowledged commit survives a killed process and a power cut alike.
+/// </summary>
+internal sealed class SqliteDurability : DbConnectionInterceptor
+{
+    public static readonly SqliteDurability Instance = new();
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+
+    public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Apply(connection);
+        return Task.CompletedTask;
+    }
+
+    private static void Apply(DbConnection connection)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "PRAGMA synchronous=FULL;";
+        cmd.ExecuteNonQuery();
+    }
+}

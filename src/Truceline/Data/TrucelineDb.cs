@@ -1,0 +1,140 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Storage;
+using Truceline.Access;
+using Truceline.Audit;
+using Truceline.Plans;
+
+namespace Truceline.Data;
+
+public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbContext(options)
+{
+    /// <summary>Who this context reads for. Every classified entity is filtered by <see cref="Visibility"/> for this viewer.</summary>
+    public Viewer Viewer { get; set; } = Viewer.Anonymous;
+
+    internal IDbContextTransaction? OwnedAuditTransaction { get; set; }
+
+    public bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
+
+    // Read by the query filters; EF Core turns each into a parameter evaluated per query on this instance.
+    public bool ViewerSeesAll => Viewer.SeesAll;
+
+    public bool ViewerParticipates => Viewer.OrganisationParticipates;
+
+    public Guid? ViewerOrganisationId => Viewer.OrganisationId;
+
+    public string ViewerOrganisationToken => Viewer.OrganisationId is { } org ? RoleNames.ConfidentialToken(org) : "|none|";
+
+    public string ViewerRoleToken => Viewer.Role is { } role ? RoleNames.ConfidentialToken(role) : "|none|";
+
+    public DbSet<Organisation> Organisations => Set<Organisation>();
+
+    public DbSet<User> Users => Set<User>();
+
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+
+    public DbSet<Setting> Settings => Set<Setting>();
+
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    public DbSet<Agreement> Agreements => Set<Agreement>();
+
+    public DbSet<Party> Parties => Set<Party>();
+
+    public DbSet<PlanSource> PlanSources => Set<PlanSource>();
+
+    public DbSet<Phase> Phases => Set<Phase>();
+
+    public DbSet<Provision> Provisions => Set<Provision>();
+
+    public DbSet<StatusChange> StatusChanges => Set<StatusChange>();
+
+    public DbSet<DeadlineAmendment> DeadlineAmendments => Set<DeadlineAmendment>();
+
+    public DbSet<Dependency> Dependencies => Set<Dependency>();
+
+    public DbSet<Metric> Metrics => Set<Metric>();
+
+    public DbSet<Observation> Observations => Set<Observation>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder builder)
+    {
+        builder.Properties<Classification>().HaveConversion<string>();
+        builder.Properties<Role>().HaveConversion<string>();
+        builder.Properties<MetricDirection>().HaveConversion<string>();
+        builder.Properties<VerificationState>().HaveConversion<string>();
+        builder.Properties<List<string>>().HaveConversion<StringListConverter, StringListComparer>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        b.Entity<Organisation>();
+        b.Entity<User>().HasIndex(u => u.Email).IsUnique();
+        b.Entity<ApiToken>().HasIndex(t => t.TokenHash).IsUnique();
+        b.Entity<Setting>().HasKey(s => s.Key);
+        b.Entity<AuditEntry>(e =>
+        {
+            e.HasKey(a => a.Seq);
+            e.Property(a => a.Seq).ValueGeneratedNever();
+            e.HasIndex(a => new { a.Subject, a.Seq });
+        });
+        b.Entity<Agreement>().HasIndex(a => a.Code).IsUnique();
+        b.Entity<Party>().HasIndex(p => new { p.AgreementId, p.Code }).IsUnique();
+        b.Entity<PlanSource>();
+        b.Entity<Phase>();
+        b.Entity<Provision>().HasIndex(p => new { p.AgreementId, p.Code }).IsUnique();
+        b.Entity<StatusChange>();
+        b.Entity<DeadlineAmendment>();
+        b.Entity<Dependency>().HasIndex(d => new { d.DependentId, d.PrerequisiteId }).IsUnique();
+        b.Entity<Metric>().HasIndex(m => new { m.ProvisionId, m.Code }).IsUnique();
+        b.Entity<Observation>();
+
+        b.Entity<Agreement>().HasQueryFilter(Visibility.Filter<Agreement>(this));
+        b.Entity<Provision>().HasQueryFilter(Visibility.Filter<Provision>(this));
+        b.Entity<Metric>().HasQueryFilter(Visibility.Filter<Metric>(this));
+        b.Entity<Observation>().HasQueryFilter(Visibility.Filter<Observation>(this));
+
+        foreach (var entity in b.Model.GetEntityTypes())
+        {
+            if (entity.ClrType.IsAssignableTo(typeof(IClassified)) && entity.GetDeclaredQueryFilters().Count == 0)
+            {
+                throw new InvalidOperationException($"{entity.ClrType.Name} is classified but has no visibility filter.");
+            }
+            entity.SetTableName(SnakeCase(entity.ClrType.Name) + "s");
+            foreach (var property in entity.GetProperties())
+            {
+                property.SetColumnName(SnakeCase(property.Name));
+            }
+        }
+        b.Entity<Setting>().ToTable("settings");
+        b.Entity<Party>().ToTable("parties");
+        b.Entity<Dependency>().ToTable("dependencies");
+        b.Entity<AuditEntry>().ToTable("audit_entries");
+    }
+
+    public static string SnakeCase(string name)
+    {
+        var sb = new StringBuilder(name.Length + 8);
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            if (char.IsUpper(c) && i > 0 && (char.IsLower(name[i - 1]) || char.IsDigit(name[i - 1])))
+            {
+                sb.Append('_');
+            }
+            sb.Append(char.ToLowerInvariant(c));
+        }
+        return sb.ToString();
+    }
+
+    private sealed class StringListConverter() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<List<string>, string>(
+        v => JsonSerializer.Serialize(v, (JsonSerializerOptions?)null),
+        v => JsonSerializer.Deserialize<List<string>>(v, (JsonSerializerOptions?)null) ?? new List<string>());
+
+    private sealed class StringListComparer() : ValueComparer<List<string>>(
+        (a, c) => (a ?? new List<string>()).SequenceEqual(c ?? new List<string>()),
+        v => v.Aggregate(0, (h, s) => HashCode.Combine(h, s.GetHashCode(StringComparison.Ordinal))),
+        v => v.ToList());
+}
