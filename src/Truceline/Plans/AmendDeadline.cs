@@ -1,0 +1,65 @@
+using Microsoft.EntityFrameworkCore;
+using Truceline.Common;
+using Truceline.Data;
+using Truceline.Plans.Sequencing;
+
+namespace Truceline.Plans;
+
+/// <summary>Moves a provision's deadline, keeping the old date and the reason ("amended timelines"), and
+/// reports the knock-on effect on the provisions that wait for it.</summary>
+public static class AmendDeadline
+{
+    public sealed record Request(DateOnly? Deadline, string? Reason);
+
+    public sealed record Result(DeadlineAmendment Amendment, IReadOnlyList<KnockOn> KnockOn);
+
+    public static async Task<Outcome<Result>> RunAsync(TrucelineDb db, Guid provisionId, Request request, TimeProvider time, CancellationToken ct = default)
+    {
+        var errors = new FieldErrors();
+        if (request.Deadline is null)
+        {
+            errors.Add("deadline", "is required (YYYY-MM-DD)");
+        }
+        if (string.IsNullOrWhiteSpace(request.Reason))
+        {
+            errors.Add("reason", "is required: why the timeline was amended");
+        }
+        else if (request.Reason.Length > 4000)
+        {
+            errors.Add("reason", "must be at most 4000 characters");
+        }
+        if (errors.Any)
+        {
+            return errors.ToFailure();
+        }
+        var provision = await db.Provisions.FirstOrDefaultAsync(p => p.Id == provisionId, ct);
+        if (provision is null)
+        {
+            return Failure.NotFound($"There is no provision {provisionId} that you may see.");
+        }
+        if (provision.Deadline == request.Deadline)
+        {
+            return Failure.Conflict("Deadline unchanged", $"{provision.Code} already has the deadline {request.Deadline:yyyy-MM-dd}.");
+        }
+        var snapshot = (await PlanSnapshot.LoadAsync(db, provision.AgreementId.ToString(), time, ct))!;
+        var before = snapshot.Graph.Analyse(snapshot.Today);
+        // A later deadline means the plan now expects the provision no earlier than that date; its dependents move with it.
+        var knockOn = before.KnockOn(new Dictionary<Guid, DateOnly> { [provision.Id] = request.Deadline!.Value });
+
+        var amendment = new DeadlineAmendment
+        {
+            ProvisionId = provision.Id,
+            Ordinal = await db.DeadlineAmendments.Where(a => a.ProvisionId == provisionId).CountAsync(ct),
+            FromDeadline = provision.Deadline,
+            ToDeadline = request.Deadline.Value,
+            AmendedOn = snapshot.Today,
+            Reason = request.Reason!.Trim(),
+            RecordedBy = db.Viewer.Name,
+            RecordedAt = time.GetUtcNow().UtcDateTime,
+        };
+        provision.Deadline = amendment.ToDeadline;
+        db.DeadlineAmendments.Add(amendment);
+        await db.SaveChangesAsync(ct);
+        return new Result(amendment, knockOn);
+    }
+}
