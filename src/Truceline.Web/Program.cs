@@ -1,1 +1,3 @@
-System.Console.WriteLine("x");
+using Truceline.Web.Cli;
+
+return await TrucelineCli.Build().Parse(args).InvokeAsync();

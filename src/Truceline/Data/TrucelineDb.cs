@@ -91,6 +91,25 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
         b.Entity<Metric>().HasIndex(m => new { m.ProvisionId, m.Code }).IsUnique();
         b.Entity<Observation>();
 
+        // Relationships are declared so EF Core orders inserts by foreign key; deletes are never cascaded.
+        b.Entity<User>().HasOne(u => u.Organisation).WithMany().HasForeignKey(u => u.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+        b.Entity<ApiToken>().HasOne(t => t.User).WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Restrict);
+        b.Entity<Party>().HasOne<Agreement>().WithMany(a => a.Parties).HasForeignKey(x => x.AgreementId).OnDelete(DeleteBehavior.Restrict);
+        b.Entity<PlanSource>().HasOne<Agreement>().WithMany(a => a.Sources).HasForeignKey(x => x.AgreementId).OnDelete(DeleteBehavior.Restrict);
+        b.Entity<Phase>().HasOne<Agreement>().WithMany(a => a.Phases).HasForeignKey(x => x.AgreementId).OnDelete(DeleteBehavior.Restrict);
+        b.Entity<Provision>().HasOne<Agreement>().WithMany().HasForeignKey(x => x.AgreementId).OnDelete(DeleteBehavior.Restrict);
+        b.Entity<Provision>().HasOne<Phase>().WithMany().HasForeignKey(x => x.PhaseId).OnDelete(DeleteBehavior.Restrict);
+        b.Entity<StatusChange>().HasOne<Provision>().WithMany().HasForeignKey(x => x.ProvisionId).OnDelete(DeleteBehavior.Restrict);
+        b.Entity<DeadlineAmendment>().HasOne<Provision>().WithMany().HasForeignKey(x => x.ProvisionId).OnDelete(DeleteBehavior.Restrict);
+        b.Entity<Metric>().HasOne<Agreement>().WithMany().HasForeignKey(x => x.AgreementId).OnDelete(DeleteBehavior.Restrict);
+        b.Entity<Metric>().HasOne<Provision>().WithMany().HasForeignKey(x => x.ProvisionId).OnDelete(DeleteBehavior.Restrict);
+        b.Entity<Dependency>().HasOne<Agreement>().WithMany().HasForeignKey(x => x.AgreementId).OnDelete(DeleteBehavior.Restrict);
+        b.Entity<Dependency>().HasOne<Provision>().WithMany().HasForeignKey(x => x.DependentId).OnDelete(DeleteBehavior.Restrict);
+        b.Entity<Dependency>().HasOne<Provision>().WithMany().HasForeignKey(x => x.PrerequisiteId).OnDelete(DeleteBehavior.Restrict);
+        b.Entity<Dependency>().HasOne<Metric>().WithMany().HasForeignKey(x => x.MetricId).OnDelete(DeleteBehavior.Restrict);
+        b.Entity<Observation>().HasOne<Metric>().WithMany().HasForeignKey(x => x.MetricId).OnDelete(DeleteBehavior.Restrict);
+        b.Entity<Observation>().HasOne<Provision>().WithMany().HasForeignKey(x => x.ProvisionId).OnDelete(DeleteBehavior.Restrict);
+
         b.Entity<Agreement>().HasQueryFilter(Visibility.Filter<Agreement>(this));
         b.Entity<Provision>().HasQueryFilter(Visibility.Filter<Provision>(this));
         b.Entity<Metric>().HasQueryFilter(Visibility.Filter<Metric>(this));

@@ -1,0 +1,79 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Truceline.Data;
+
+namespace Truceline.Web.Access;
+
+/// <summary>
+/// API authentication: "Authorization: Bearer tl_…". Tokens are stored as SHA-256 hashes and checked on
+/// every request, so revoking one takes effect at once on every node. Challenges and refusals answer
+/// with ProblemDetails, never a redirect.
+/// </summary>
+public sealed class BearerTokenHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, TimeProvider time)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "Bearer";
+
+    public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    public static string NewToken() => "tl_" + Base64Url(RandomNumberGenerator.GetBytes(32));
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticateResult.NoResult();
+        }
+        var token = header["Bearer ".Length..].Trim();
+        if (token.Length is 0 or > 200)
+        {
+            return AuthenticateResult.Fail("The bearer token is malformed.");
+        }
+        var db = Context.RequestServices.GetRequiredService<TrucelineDb>();
+        var hash = Hash(token);
+        var now = time.GetUtcNow().UtcDateTime;
+        var found = await db.ApiTokens.AsNoTracking()
+            .Where(t => t.TokenHash == hash)
+            .Select(t => new { t.RevokedAt, t.ExpiresAt, t.User, t.User!.Organisation })
+            .FirstOrDefaultAsync(Context.RequestAborted);
+        if (found is null || found.User is null || found.Organisation is null)
+        {
+            return AuthenticateResult.Fail("The bearer token is not known.");
+        }
+        if (found.RevokedAt is not null)
+        {
+            return AuthenticateResult.Fail("The bearer token was revoked.");
+        }
+        if (found.ExpiresAt is { } expires && expires <= now)
+        {
+            return AuthenticateResult.Fail("The bearer token has expired.");
+        }
+        if (found.User.Disabled)
+        {
+            return AuthenticateResult.Fail("The user is disabled.");
+        }
+        var principal = TrucelineClaims.Principal(found.User, found.Organisation, SchemeName);
+        // The database context of this request was created before sign-in was known: tell it who reads.
+        db.Viewer = principal.ToViewer();
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var failure = (await HandleAuthenticateOnceSafeAsync()).Failure?.Message;
+        Response.Headers.WWWAuthenticate = "Bearer";
+        await Problems.WriteAsync(Context, StatusCodes.Status401Unauthorized, "Unauthorized",
+            failure ?? "This endpoint needs a bearer token: send 'Authorization: Bearer <token>' (create one with 'truceline token create --user EMAIL').");
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        Problems.WriteAsync(Context, StatusCodes.Status403Forbidden, "Forbidden",
+            $"Your role ({Context.User.FindFirst(System.Security.Claims.ClaimTypes.Role)?.Value ?? "none"}) may not do this.");
+}

@@ -1,0 +1,34 @@
+using System.Security.Claims;
+using Truceline.Access;
+
+namespace Truceline.Web.Access;
+
+public enum Permission
+{
+    ReadPlans,
+    EditPlans,
+    RecordObservations,
+    VerifyObservations,
+    ReadAudit,
+    Administer,
+}
+
+/// <summary>Which roles may do what: the one table every endpoint and page consults.</summary>
+public static class Permissions
+{
+    public static IReadOnlyList<Role> RolesFor(Permission permission) => permission switch
+    {
+        Permission.ReadPlans => Enum.GetValues<Role>(),
+        Permission.EditPlans => [Role.Administrator, Role.Coordinator],
+        Permission.RecordObservations => [Role.Administrator, Role.Coordinator, Role.Monitor, Role.Verifier, Role.Agency],
+        Permission.VerifyObservations => [Role.Administrator, Role.Verifier],
+        Permission.ReadAudit => [Role.Administrator, Role.Coordinator, Role.Verifier, Role.Analyst],
+        Permission.Administer => [Role.Administrator],
+    };
+
+    public static string Policy(Permission permission) => $"perm:{permission}";
+
+    public static bool Can(this ClaimsPrincipal user, Permission permission) =>
+        user.Identity?.IsAuthenticated == true
+        && RolesFor(permission).Any(r => user.IsInRole(r.ToString()));
+}

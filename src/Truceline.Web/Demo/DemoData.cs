@@ -1,0 +1,94 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Truceline.Access;
+using Truceline.Data;
+using Truceline.Plans.Files;
+using Truceline.Web.Access;
+
+namespace Truceline.Web.Demo;
+
+/// <summary>
+/// The demonstration data 'serve --demo' loads once: one simulated organisation and user per role, and the
+/// Comprehensive Plan for Gaza from data/plans (whose deadlines, durations and figures are marked simulated).
+/// </summary>
+public static class DemoData
+{
+    public const string LoadedKey = "demo.loaded";
+    public const string PasswordKey = "demo.password";
+    public const string PlanFileName = "gaza-comprehensive-plan.json";
+
+    public sealed record DemoUser(string Email, string Role, string Organisation);
+
+    private static readonly (Role Role, string Organisation, bool Participating, string? Party)[] Accounts =
+    [
+        (Role.Administrator, "Civil-Military Coordination Center (simulated)", true, null),
+        (Role.Coordinator, "Civil-Military Coordination Center (simulated)", true, null),
+        (Role.Monitor, "Field Monitoring Unit (simulated)", true, null),
+        (Role.Verifier, "Independent Verification Mission (simulated)", true, null),
+        (Role.PartyLiaison, "Liaison office: Israel (simulated)", true, "israel"),
+        (Role.Agency, "Humanitarian agency (simulated)", true, null),
+        (Role.Donor, "Donor group (simulated)", false, null),
+        (Role.Analyst, "Research institute (simulated)", false, null),
+    ];
+
+    public static bool IsLoaded(TrucelineDb db) => db.Settings.Any(s => s.Key == LoadedKey);
+
+    /// <summary>Loads the demo once; afterwards returns the same password, so every start can print it.</summary>
+    public static async Task<(string Password, IReadOnlyList<DemoUser> Users)> EnsureLoadedAsync(TrucelineDb db, string planFile, TimeProvider time, CancellationToken ct = default)
+    {
+        var password = await db.Settings.Where(s => s.Key == PasswordKey).Select(s => s.Value).FirstOrDefaultAsync(ct);
+        if (password is null)
+        {
+            password = "demo-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var now = time.GetUtcNow().UtcDateTime;
+            foreach (var group in Accounts.GroupBy(a => a.Organisation))
+            {
+                var first = group.First();
+                var org = new Organisation { Name = first.Organisation, Participating = first.Participating, PartyCode = first.Party, Simulated = true, CreatedAt = now };
+                db.Organisations.Add(org);
+                await db.SaveChangesAsync(ct);
+                foreach (var account in group)
+                {
+                    var added = await Truceline.Web.Access.Accounts.AddUserAsync(db, new Truceline.Web.Access.Accounts.NewUser(
+                        $"{account.Role.Slug()}@demo.example", $"Demo {account.Role.Slug()}", account.Role.Slug(), org.Name, password), time, ct);
+                    if (!added.Succeeded)
+                    {
+                        throw new InvalidOperationException($"The demo user could not be created: {added.Failure!.Detail}");
+                    }
+                }
+            }
+            if (!await db.Agreements.AnyAsync(a => a.Code == "gaza-cp", ct))
+            {
+                var parsed = ImportPlan.Parse(await File.ReadAllTextAsync(planFile, ct));
+                var imported = parsed.Succeeded ? await ImportPlan.RunAsync(db, parsed.Value!, time, ct) : parsed.Failure!;
+                if (!imported.Succeeded)
+                {
+                    throw new InvalidOperationException($"The demo plan {planFile} could not be imported: {imported.Failure!.Detail}");
+                }
+            }
+            db.Settings.Add(new Setting { Key = PasswordKey, Value = password });
+            db.Settings.Add(new Setting { Key = LoadedKey, Value = now.ToString("O") });
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        return (password, Accounts.Select(a => new DemoUser($"{a.Role.Slug()}@demo.example", a.Role.Slug(), a.Organisation)).ToList());
+    }
+
+    /// <summary>The plan file shipped in data/plans, found from the app's folder or the working directory.</summary>
+    public static string FindPlanFile()
+    {
+        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "data", "plans", PlanFileName);
+                if (File.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+        }
+        throw new FileNotFoundException($"data/plans/{PlanFileName} was not found next to the application or the working directory.");
+    }
+}

@@ -1,0 +1,183 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.EntityFrameworkCore;
+using Truceline.Data;
+using Truceline.Web.Access;
+using Truceline.Web.Plans;
+
+namespace Truceline.Web;
+
+public sealed record ServeOptions(DatabaseTarget Database, string Urls, bool Demo, TimeProvider? Time = null, string? ContentRoot = null);
+
+/// <summary>Builds the web application. Used by 'truceline serve' and by the tests, which start the same app on a free port.</summary>
+public static class TrucelineApp
+{
+    public static WebApplication Build(ServeOptions options, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = options.ContentRoot ?? AppContext.BaseDirectory,
+            WebRootPath = Path.Combine(options.ContentRoot ?? AppContext.BaseDirectory, "wwwroot"),
+            EnvironmentName = Environments.Production,
+        });
+        builder.WebHost.UseUrls(options.Urls);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        var time = options.Time ?? TimeProvider.System;
+        var services = builder.Services;
+        services.AddSingleton(time);
+        services.AddSingleton(options.Database);
+        services.AddSingleton(options);
+        services.AddHttpContextAccessor();
+        services.AddScoped(sp =>
+        {
+            var db = options.Database.CreateContext(time);
+            db.Viewer = sp.GetRequiredService<IHttpContextAccessor>().HttpContext?.User.ToViewer() ?? Truceline.Access.Viewer.Anonymous;
+            return db;
+        });
+
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(o =>
+            {
+                o.LoginPath = "/account/signin";
+                o.LogoutPath = "/account/signout";
+                o.AccessDeniedPath = "/account/denied";
+                o.Cookie.Name = "truceline";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.SlidingExpiration = true;
+                o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            })
+            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
+        services.AddAuthorization(o =>
+        {
+            foreach (var permission in Enum.GetValues<Permission>())
+            {
+                o.AddPolicy(Permissions.Policy(permission), p => p.RequireRole(Permissions.RolesFor(permission).Select(r => r.ToString())));
+            }
+        });
+
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+        {
+            c.ProblemDetails.Instance ??= c.HttpContext.Request.Path;
+            c.ProblemDetails.Detail ??= c.ProblemDetails.Status switch
+            {
+                404 => $"Nothing is at {c.HttpContext.Request.Path}.",
+                405 => $"{c.HttpContext.Request.Method} is not allowed on {c.HttpContext.Request.Path}.",
+                _ => null,
+            };
+        });
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        });
+        services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info.Title = "Truceline API";
+            doc.Info.Description = "Implementation monitoring and independent verification of a phased ceasefire agreement. Authenticate with 'Authorization: Bearer <token>'.";
+            return Task.CompletedTask;
+        }));
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        services.AddLocalization();
+        services.AddRazorPages(o =>
+        {
+            o.Conventions.AuthorizeFolder("/Plans");
+        }).AddViewLocalization();
+        services.Configure<RequestLocalizationOptions>(o =>
+        {
+            // English now; Arabic and Hebrew are added as resources, and the layout already follows the culture's direction.
+            o.SetDefaultCulture("en");
+            o.AddSupportedCultures("en");
+            o.AddSupportedUICultures("en");
+        });
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = HandleException });
+        app.UseStatusCodePages(async ctx =>
+        {
+            var http = ctx.HttpContext;
+            if (http.Request.Path.StartsWithSegments("/api") || http.Request.Path.StartsWithSegments("/openapi"))
+            {
+                await Problems.WriteAsync(http, http.Response.StatusCode, ReasonPhrase(http.Response.StatusCode), DefaultDetail(http));
+            }
+        });
+        app.UseRequestLocalization();
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.UseSwaggerUI(o =>
+        {
+            o.RoutePrefix = "api/docs";
+            o.SwaggerEndpoint("/openapi/v1.json", "Truceline API v1");
+            o.DocumentTitle = "Truceline API";
+        });
+        app.MapHealthChecks("/health", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
+        {
+            ResponseWriter = async (ctx, report) =>
+            {
+                ctx.Response.ContentType = "application/json";
+                await ctx.Response.WriteAsJsonAsync(new { status = report.Status.ToString().ToLowerInvariant(), database = options.Database.Provider.ToString().ToLowerInvariant() });
+            },
+        }).AllowAnonymous();
+
+        app.MapAccessApi();
+        app.MapPlansApi();
+        app.MapRazorPages();
+        return app;
+    }
+
+    private static async Task HandleException(HttpContext context)
+    {
+        var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        if (error is BadHttpRequestException bad)
+        {
+            var detail = bad.InnerException is JsonException json
+                ? $"The request body is not valid JSON for this endpoint: {json.Message.Split(" Path:", 2)[0]} (at {json.Path ?? "$"})."
+                : bad.Message;
+            await Problems.WriteAsync(context, bad.StatusCode, "Bad request", detail);
+            return;
+        }
+        context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Truceline").LogError(error, "Unhandled error on {Path}", context.Request.Path);
+        await Problems.WriteAsync(context, StatusCodes.Status500InternalServerError, "Internal error",
+            "Something went wrong on our side; nothing was changed. The error is in the server log.");
+    }
+
+    private static string ReasonPhrase(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
+
+    private static string DefaultDetail(HttpContext http) => http.Response.StatusCode switch
+    {
+        404 => $"Nothing is at {http.Request.Path}.",
+        405 => $"{http.Request.Method} is not allowed on {http.Request.Path}.",
+        415 => "Send the request body as application/json.",
+        _ => ReasonPhrase(http.Response.StatusCode),
+    };
+
+    /// <summary>Migrates the database and, with --demo, loads the demonstration data once.</summary>
+    public static async Task PrepareAsync(WebApplication app)
+    {
+        await Migrator.MigrateAsync(app.Services.GetRequiredService<DatabaseTarget>());
+    }
+}
+
+public sealed class DatabaseHealthCheck(TrucelineDb db) : Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck
+{
+    public async Task<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult> CheckHealthAsync(
+        Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        await db.Database.CanConnectAsync(cancellationToken)
+            ? Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy()
+            : Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Unhealthy("database unreachable");
+}
