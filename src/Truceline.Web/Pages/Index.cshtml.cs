@@ -1,0 +1,22 @@
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Truceline.Data;
+using Truceline.Web.Plans;
+
+namespace Truceline.Web.Pages;
+
+public sealed class IndexModel(TrucelineDb db) : PageModel
+{
+    public bool SignedIn { get; private set; }
+
+    public IReadOnlyList<PlanSummary> Plans { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        SignedIn = User.Identity?.IsAuthenticated == true;
+        if (SignedIn)
+        {
+            Plans = (await PlansApi.ListPlans(db, ct)).Value!;
+            ViewData["Simulated"] = Plans.Any(p => p.Simulated);
+        }
+    }
+}
