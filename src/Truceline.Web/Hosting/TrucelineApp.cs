@@ -23,6 +23,8 @@ public static class TrucelineApp
             ContentRootPath = options.ContentRoot ?? AppContext.BaseDirectory,
             WebRootPath = Path.Combine(options.ContentRoot ?? AppContext.BaseDirectory, "wwwroot"),
             EnvironmentName = Environments.Production,
+            // Pages are found in this assembly even when the host process is another one (the tests).
+            ApplicationName = typeof(TrucelineApp).Assembly.GetName().Name,
         });
         builder.WebHost.UseUrls(options.Urls);
         builder.Logging.ClearProviders();
@@ -165,12 +167,6 @@ public static class TrucelineApp
         415 => "Send the request body as application/json.",
         _ => ReasonPhrase(http.Response.StatusCode),
     };
-
-    /// <summary>Migrates the database and, with --demo, loads the demonstration data once.</summary>
-    public static async Task PrepareAsync(WebApplication app)
-    {
-        await Migrator.MigrateAsync(app.Services.GetRequiredService<DatabaseTarget>());
-    }
 }
 
 public sealed class DatabaseHealthCheck(TrucelineDb db) : Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck

@@ -1,0 +1,157 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Truceline.Access;
+using Truceline.Web.Access;
+using Truceline.Web.Plans;
+using Truceline.Web.Tests.Infrastructure;
+
+namespace Truceline.Web.Tests.Access;
+
+public sealed class AccessMatrixTests(Apps apps)
+{
+    public sealed record Call(string Method, string Path, Permission Permission, string? Body = null);
+
+    /// <summary>Every endpoint of the API and the permission it needs. {p} is a provision, {m} a metric, {o} an observation, {plan} a plan.</summary>
+    public static readonly Call[] Endpoints =
+    [
+        new("GET", "/api/v1/me", Permission.ReadPlans),
+        new("GET", "/api/v1/plans", Permission.ReadPlans),
+        new("GET", "/api/v1/plans/{plan}", Permission.ReadPlans),
+        new("GET", "/api/v1/plans/{plan}/export", Permission.ReadPlans),
+        new("GET", "/api/v1/plans/{plan}/sequencing", Permission.ReadPlans),
+        new("GET", "/api/v1/plans/{plan}/sequencing/slip?provision=P2-ISF-DEPLOY&to=2027-05-01", Permission.ReadPlans),
+        new("GET", "/api/v1/provisions/{p}", Permission.ReadPlans),
+        new("GET", "/api/v1/provisions/{p}/audit", Permission.ReadAudit),
+        new("POST", "/api/v1/plans", Permission.EditPlans, "{}"),
+        new("POST", "/api/v1/provisions/{p}/status", Permission.EditPlans, "{}"),
+        new("POST", "/api/v1/provisions/{p}/deadline", Permission.EditPlans, "{}"),
+        new("POST", "/api/v1/provisions/{p}/dependencies", Permission.EditPlans, "{}"),
+        new("POST", "/api/v1/metrics/{m}/observations", Permission.RecordObservations, "{}"),
+        new("PUT", "/api/v1/observations/{o}/verification", Permission.VerifyObservations, "{}"),
+        new("GET", "/api/v1/users", Permission.Administer),
+        new("POST", "/api/v1/users", Permission.Administer, "{}"),
+        new("POST", "/api/v1/tokens", Permission.Administer, "{}"),
+        new("DELETE", $"/api/v1/tokens/{Guid.Empty}", Permission.Administer),
+        new("GET", "/api/v1/audit/verify", Permission.Administer),
+    ];
+
+    private static async Task<(string Plan, Guid Provision, Guid Metric, Guid Observation)> ArrangeAsync(TestApp app)
+    {
+        var plan = await app.ImportGazaPlanAsync();
+        var provision = await app.ProvisionIdAsync(plan, "P1-AID");
+        using var client = app.Client(Role.Administrator);
+        var metric = (await client.GetFromJsonAsync<ProvisionDetail>($"/api/v1/provisions/{provision}", Json.Options))!.Metrics[0];
+        return (plan, provision, metric.Id, metric.Observations[0].Id);
+    }
+
+    private static HttpRequestMessage Request(Call call, (string Plan, Guid Provision, Guid Metric, Guid Observation) ids)
+    {
+        var path = call.Path.Replace("{plan}", ids.Plan, StringComparison.Ordinal).Replace("{p}", ids.Provision.ToString(), StringComparison.Ordinal)
+            .Replace("{m}", ids.Metric.ToString(), StringComparison.Ordinal).Replace("{o}", ids.Observation.ToString(), StringComparison.Ordinal);
+        var request = new HttpRequestMessage(new HttpMethod(call.Method), path);
+        if (call.Body is not null)
+        {
+            request.Content = new StringContent(call.Body, Encoding.UTF8, "application/json");
+        }
+        return request;
+    }
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task EveryEndpointAnswersEachRoleAsThePermissionTableSays(string db)
+    {
+        var app = await apps.Get(db);
+        var ids = await ArrangeAsync(app);
+        var failures = new List<string>();
+        foreach (var role in Enum.GetValues<Role>())
+        {
+            using var client = app.Client(role);
+            var allowedRoles = Permissions.RolesFor(Permission.ReadPlans);
+            foreach (var call in Endpoints)
+            {
+                using var response = await client.SendAsync(Request(call, ids));
+                var allowed = Permissions.RolesFor(call.Permission).Contains(role);
+                var body = await response.Content.ReadAsStringAsync();
+                if (allowed && response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized)
+                {
+                    failures.Add($"{role} {call.Method} {call.Path}: refused ({(int)response.StatusCode}) but the role has {call.Permission}");
+                }
+                if (!allowed && (response.StatusCode != HttpStatusCode.Forbidden || !body.Contains("may not do this", StringComparison.Ordinal)))
+                {
+                    failures.Add($"{role} {call.Method} {call.Path}: expected a 403 problem, got {(int)response.StatusCode} {body}");
+                }
+            }
+        }
+        Assert.Empty(failures);
+    }
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task WithoutAValidTokenEveryEndpointAnswers401(string db)
+    {
+        var app = await apps.Get(db);
+        var ids = await ArrangeAsync(app);
+        using var anonymous = app.Client();
+        foreach (var call in Endpoints)
+        {
+            var problem = await ProblemAssert.IsProblem(await anonymous.SendAsync(Request(call, ids)), HttpStatusCode.Unauthorized);
+            Assert.Contains("bearer token", problem.Detail());
+        }
+        using var forged = app.Client();
+        forged.DefaultRequestHeaders.Authorization = new("Bearer", "tl_forged");
+        var unknown = await ProblemAssert.IsProblem(await forged.GetAsync("/api/v1/plans"), HttpStatusCode.Unauthorized);
+        Assert.Equal("The bearer token is not known.", unknown.Detail());
+    }
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task ARevokedTokenStopsWorkingAtOnce(string db)
+    {
+        var app = await apps.Get(db);
+        using var admin = app.Client(Role.Administrator);
+        var created = await admin.PostAsync("/api/v1/tokens", new StringContent($"{{\"email\":\"{TestApp.Email(Role.Analyst)}\",\"name\":\"temp\"}}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var token = (await created.Content.ReadFromJsonAsync<AccessApi.TokenView>(Json.Options))!;
+        using var user = app.Client();
+        user.DefaultRequestHeaders.Authorization = new("Bearer", token.Token);
+        Assert.Equal(TestApp.Email(Role.Analyst), (await user.GetFromJsonAsync<AccessApi.Me>("/api/v1/me", Json.Options))!.Email);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/v1/tokens/{token.Id}")).StatusCode);
+        var problem = await ProblemAssert.IsProblem(await user.GetAsync("/api/v1/me"), HttpStatusCode.Unauthorized);
+        Assert.Equal("The bearer token was revoked.", problem.Detail());
+        await using var db2 = app.OpenDb();
+        Assert.DoesNotContain(token.Token, (await db2.ApiTokens.Select(t => t.TokenHash).ToListAsync()));
+    }
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task ARoleCannotReadWhatItsClassificationHides(string db)
+    {
+        var app = await apps.Get(db);
+        var plan = await app.ImportGazaPlanAsync();
+        var isf = await app.ProvisionIdAsync(plan, "P2-ISF-DEPLOY");
+        // Make one provision confidential to verifiers only.
+        var secret = await app.ProvisionIdAsync(plan, "P2-DISARM");
+        await using (var db2 = app.OpenDb())
+        {
+            var p = await db2.Provisions.SingleAsync(x => x.Id == secret);
+            p.Classification = Classification.Confidential;
+            p.ConfidentialTo = RoleNames.ConfidentialToken(Role.Verifier);
+            await db2.SaveChangesAsync();
+        }
+
+        foreach (var role in Enum.GetValues<Role>())
+        {
+            using var client = app.Client(role);
+            var detail = (await client.GetFromJsonAsync<ProvisionDetail>($"/api/v1/provisions/{isf}", Json.Options))!;
+            // The ISF personnel metric is restricted: participating organisations only.
+            Assert.Equal(TestApp.Participates(role), detail.Metrics.Any(m => m.Code == "ISF-PERSONNEL"));
+            var mayReadSecret = role is Role.Verifier or Role.Administrator;
+            var secretResponse = await client.GetAsync($"/api/v1/provisions/{secret}");
+            Assert.Equal(mayReadSecret ? HttpStatusCode.OK : HttpStatusCode.NotFound, secretResponse.StatusCode);
+            var overview = (await client.GetFromJsonAsync<PlanOverview>($"/api/v1/plans/{plan}", Json.Options))!;
+            Assert.Equal(mayReadSecret, overview.Provisions.Any(p => p.Code == "P2-DISARM"));
+            var export = await client.GetStringAsync($"/api/v1/plans/{plan}/export");
+            Assert.Equal(TestApp.Participates(role), export.Contains("ISF-PERSONNEL", StringComparison.Ordinal));
+            Assert.Equal(mayReadSecret, export.Contains("\"P2-DISARM\"", StringComparison.Ordinal));
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Truceline.Access;
+using Truceline.Data;
+using Truceline.Web.Access;
+
+namespace Truceline.Web.Tests.Infrastructure;
+
+/// <summary>
+/// The real application on Kestrel at a free loopback port, over a real database, with one user (and bearer
+/// token) per role. Tests talk to it over HTTP exactly as a client would.
+/// </summary>
+public sealed class TestApp : IAsyncDisposable
+{
+    public const string Password = "correct-horse-battery";
+
+    private readonly WebApplication _app;
+    private readonly Dictionary<Role, string> _tokens = [];
+
+    private TestApp(WebApplication app, DatabaseTarget database, TestClock clock, Uri address)
+    {
+        _app = app;
+        Database = database;
+        Clock = clock;
+        Address = address;
+    }
+
+    public DatabaseTarget Database { get; }
+
+    public TestClock Clock { get; }
+
+    public Uri Address { get; }
+
+    /// <summary>The organisation of the users who may read restricted records.</summary>
+    public Guid ParticipatingOrganisation { get; private set; }
+
+    public static async Task<TestApp> StartAsync(string kind)
+    {
+        var database = Databases.Fresh(kind);
+        await Migrator.MigrateAsync(database);
+        var clock = new TestClock(TestClock.Default);
+        var app = TrucelineApp.Build(new ServeOptions(database, "http://127.0.0.1:0", false, clock, AppContext.BaseDirectory));
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var test = new TestApp(app, database, clock, new Uri(address));
+        await test.SeedUsersAsync();
+        return test;
+    }
+
+    public static string Email(Role role) => $"{role.Slug()}@test.example";
+
+    /// <summary>Donors and analysts belong to organisations outside the agreement: they read public records only.</summary>
+    public static bool Participates(Role role) => role is not (Role.Donor or Role.Analyst);
+
+    private async Task SeedUsersAsync()
+    {
+        await using var db = OpenDb();
+        foreach (var role in Enum.GetValues<Role>())
+        {
+            var org = Participates(role) ? "Participating test organisation" : $"Outside organisation ({role.Slug()})";
+            var added = await Accounts.AddUserAsync(db, new Accounts.NewUser(Email(role), $"Test {role}", role.Slug(), org, Password, Participates(role)), Clock);
+            Assert.True(added.Succeeded, added.Failure?.Detail);
+            if (Participates(role))
+            {
+                ParticipatingOrganisation = added.Value!.OrganisationId;
+            }
+            var token = await Accounts.CreateTokenAsync(db, Email(role), "tests", null, Clock);
+            _tokens[role] = token.Value!.Token;
+        }
+    }
+
+    /// <summary>A database context that sees everything (as the console does), for arranging and inspecting.</summary>
+    public TrucelineDb OpenDb()
+    {
+        var db = Database.CreateContext(Clock);
+        db.Viewer = Viewer.System("test");
+        return db;
+    }
+
+    public string Token(Role role) => _tokens[role];
+
+    public HttpClient Client(Role? role = null)
+    {
+        var client = new HttpClient { BaseAddress = Address };
+        if (role is { } r)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _tokens[r]);
+        }
+        return client;
+    }
+
+    /// <summary>Imports the shipped Gaza plan under a new code, so each test has a plan of its own to change.</summary>
+    public async Task<string> ImportGazaPlanAsync(string? code = null)
+    {
+        code ??= "gaza-" + Guid.NewGuid().ToString("N")[..10];
+        var json = (await File.ReadAllTextAsync(TestFiles.GazaPlan)).Replace("\"code\": \"gaza-cp\"", $"\"code\": \"{code}\"", StringComparison.Ordinal);
+        using var client = Client(Role.Coordinator);
+        var response = await client.PostAsync("/api/v1/plans", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        return code;
+    }
+
+    public async Task<Guid> ProvisionIdAsync(string plan, string code)
+    {
+        using var client = Client(Role.Administrator);
+        var overview = await client.GetFromJsonAsync<Truceline.Web.Plans.PlanOverview>($"/api/v1/plans/{plan}", Json.Options);
+        return overview!.Provisions.Single(p => p.Code == code).Id;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,106 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Truceline.Access;
+using Truceline.Web.Plans;
+using Truceline.Web.Tests.Infrastructure;
+
+namespace Truceline.Web.Tests.Plans;
+
+public sealed class PlanFileTests(Apps apps)
+{
+    private static StringContent Body(string json) => new(json, Encoding.UTF8, "application/json");
+
+    private static async Task<int> PlanCountAsync(HttpClient client) =>
+        (await client.GetFromJsonAsync<List<PlanSummary>>("/api/v1/plans", Json.Options))!.Count;
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task ExportThenImportRoundTripsThePlanUnchanged(string db)
+    {
+        var app = await apps.Get(db);
+        var plan = await app.ImportGazaPlanAsync();
+        using var client = app.Client(Role.Coordinator);
+        var exported = await client.GetStringAsync($"/api/v1/plans/{plan}/export");
+
+        // The shipped file is itself in the canonical form an export writes, byte for byte.
+        var shipped = await File.ReadAllTextAsync(TestFiles.GazaPlan);
+        Assert.Equal(shipped.Replace("\"code\": \"gaza-cp\"", $"\"code\": \"{plan}\"", StringComparison.Ordinal), exported);
+
+        var copy = plan + "-copy";
+        var reimport = await client.PostAsync("/api/v1/plans", Body(exported.Replace($"\"code\": \"{plan}\"", $"\"code\": \"{copy}\"", StringComparison.Ordinal)));
+        Assert.Equal(HttpStatusCode.Created, reimport.StatusCode);
+        var again = await client.GetStringAsync($"/api/v1/plans/{copy}/export");
+        Assert.Equal(exported, again.Replace($"\"code\": \"{copy}\"", $"\"code\": \"{plan}\"", StringComparison.Ordinal));
+    }
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task ImportingAnExistingCodeIsAConflictAndWritesNothing(string db)
+    {
+        var app = await apps.Get(db);
+        var plan = await app.ImportGazaPlanAsync();
+        using var client = app.Client(Role.Coordinator);
+        var count = await PlanCountAsync(client);
+        var json = (await File.ReadAllTextAsync(TestFiles.GazaPlan)).Replace("\"code\": \"gaza-cp\"", $"\"code\": \"{plan}\"", StringComparison.Ordinal);
+        var problem = await ProblemAssert.IsProblem(await client.PostAsync("/api/v1/plans", Body(json)), HttpStatusCode.Conflict);
+        Assert.Contains($"'{plan}' already exists", problem.Detail());
+        Assert.Equal(count, await PlanCountAsync(client));
+    }
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task AnInvalidPlanFileNamesEveryBadFieldByPathAndImportsNothing(string db)
+    {
+        var app = await apps.Get(db);
+        using var client = app.Client(Role.Coordinator);
+        var count = await PlanCountAsync(client);
+        var doc = JsonNode.Parse(await File.ReadAllTextAsync(TestFiles.GazaPlan))!;
+        doc["agreement"]!["code"] = "bad-" + Guid.NewGuid().ToString("N")[..6];
+        var provision = doc["agreement"]!["phases"]![1]!["provisions"]![0]!;
+        provision["status"] = 9;
+        provision["source"]!["quote"] = "";
+        provision["obliges"] = new JsonArray("atlantis");
+
+        var problem = await ProblemAssert.IsProblem(await client.PostAsync("/api/v1/plans", Body(doc.ToJsonString())), HttpStatusCode.UnprocessableEntity);
+        var at = "agreement.phases[1].provisions[0]";
+        Assert.Contains(problem.FieldErrors($"{at}.status"), m => m.StartsWith("must be 0", StringComparison.Ordinal));
+        Assert.NotEmpty(problem.FieldErrors($"{at}.source.quote"));
+        Assert.Contains("'atlantis' is not one of agreement.parties", problem.FieldErrors($"{at}.obliges[0]")[0]);
+        Assert.Equal(count, await PlanCountAsync(client));
+    }
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task APlanFileWithADependencyCycleIsRefusedNamingTheCycle(string db)
+    {
+        var app = await apps.Get(db);
+        using var client = app.Client(Role.Coordinator);
+        var doc = JsonNode.Parse(await File.ReadAllTextAsync(TestFiles.GazaPlan))!;
+        doc["agreement"]!["code"] = "cycle-" + Guid.NewGuid().ToString("N")[..6];
+        var deploy = doc["agreement"]!["phases"]![1]!["provisions"]!.AsArray().Single(p => (string?)p!["code"] == "P2-ISF-DEPLOY")!;
+        deploy["dependsOn"]!.AsArray().Add(new JsonObject { ["provision"] = "P2-ISF-TAKEOVER" });
+
+        var problem = await ProblemAssert.IsProblem(await client.PostAsync("/api/v1/plans", Body(doc.ToJsonString())), HttpStatusCode.UnprocessableEntity);
+        var message = Assert.Single(problem.FieldErrors("agreement.phases"));
+        Assert.Contains("cycle", message);
+        foreach (var code in new[] { "P2-ISF-DEPLOY", "P2-YELLOW-LINE", "P2-ISF-TAKEOVER" })
+        {
+            Assert.Contains(code, message);
+        }
+    }
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task HostilePlanFilesAreRefusedWithAClearError(string db)
+    {
+        var app = await apps.Get(db);
+        using var client = app.Client(Role.Coordinator);
+        var notJson = await ProblemAssert.IsProblem(await client.PostAsync("/api/v1/plans", Body("<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><x>&e;</x>")), HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("not a valid plan file", notJson.Detail());
+        var unknown = await ProblemAssert.IsProblem(await client.PostAsync("/api/v1/plans", Body("{\"format\":\"truceline-plan/1\",\"agreement\":{\"code\":\"x\",\"evil\":1}}")), HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("evil", unknown.Detail());
+        var deep = new string('[', 5000) + new string(']', 5000);
+        await ProblemAssert.IsProblem(await client.PostAsync("/api/v1/plans", Body(deep)), HttpStatusCode.UnprocessableEntity);
+        var huge = await client.PostAsync("/api/v1/plans", new ByteArrayContent(new byte[17 * 1024 * 1024]) { Headers = { ContentType = new("application/json") } });
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, huge.StatusCode);
+        var brokenUtf8 = await client.PostAsync("/api/v1/plans", new ByteArrayContent([0x7B, 0x22, 0xC3, 0x28, 0x22, 0x3A, 0x31, 0x7D]) { Headers = { ContentType = new("application/json") } });
+        await ProblemAssert.IsProblem(brokenUtf8, HttpStatusCode.UnprocessableEntity);
+    }
+}
