@@ -65,5 +65,7 @@ public sealed class Setting
 {
     public required string Key { get; set; }
 
+    /// <summary>May hold a secret (the demo password), so the audit trail records only that it was set.</summary>
+    [Audit.NotAudited]
     public required string Value { get; set; }
 }

@@ -41,18 +41,13 @@ public static class AmendDeadline
         {
             return Failure.Conflict("Deadline unchanged", $"{provision.Code} already has the deadline {request.Deadline:yyyy-MM-dd}.");
         }
-        var snapshot = (await PlanSnapshot.LoadAsync(db, provision.AgreementId.ToString(), time, ct))!;
-        var before = snapshot.Graph.Analyse(snapshot.Today);
-        // A later deadline means the plan now expects the provision no earlier than that date; its dependents move with it.
-        var knockOn = before.KnockOn(new Dictionary<Guid, DateOnly> { [provision.Id] = request.Deadline!.Value });
-
         var amendment = new DeadlineAmendment
         {
             ProvisionId = provision.Id,
             Ordinal = await db.DeadlineAmendments.Where(a => a.ProvisionId == provisionId).CountAsync(ct),
             FromDeadline = provision.Deadline,
-            ToDeadline = request.Deadline.Value,
-            AmendedOn = snapshot.Today,
+            ToDeadline = request.Deadline!.Value,
+            AmendedOn = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime),
             Reason = request.Reason!.Trim(),
             RecordedBy = db.Viewer.Name,
             RecordedAt = time.GetUtcNow().UtcDateTime,
@@ -60,6 +55,11 @@ public static class AmendDeadline
         provision.Deadline = amendment.ToDeadline;
         db.DeadlineAmendments.Add(amendment);
         await db.SaveChangesAsync(ct);
+
+        // The knock-on is judged against the deadlines now in force (the amended one included): a later deadline
+        // means the plan expects the provision no earlier than that date, and its dependents move with it.
+        var snapshot = (await PlanSnapshot.LoadAsync(db, provision.AgreementId.ToString(), time, ct))!;
+        var knockOn = snapshot.Graph.Analyse(snapshot.Today).KnockOn(new Dictionary<Guid, DateOnly> { [provision.Id] = amendment.ToDeadline });
         return new Result(amendment, knockOn);
     }
 }

@@ -1,0 +1,33 @@
+using Microsoft.Playwright;
+
+namespace Truceline.Web.Tests.Infrastructure;
+
+/// <summary>Debian's Chromium driven by Playwright (no browser download: the executable path is given).</summary>
+public static class Browser
+{
+    public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync()
+    {
+        var executable = Environment.GetEnvironmentVariable("TRUCELINE_CHROMIUM") ?? "/usr/bin/chromium";
+        if (!File.Exists(executable))
+        {
+            throw new InvalidOperationException($"Chromium is not at {executable}; ./test.sh installs it (apt-get install chromium).");
+        }
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = executable,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+        return (playwright, browser);
+    }
+
+    public static async Task SignInAsync(IPage page, TestApp app, Truceline.Access.Role role)
+    {
+        await page.GotoAsync(new Uri(app.Address, "/account/signin").ToString());
+        await page.FillAsync("input[name=email]", TestApp.Email(role));
+        await page.FillAsync("input[name=password]", TestApp.Password);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync(new Uri(app.Address, "/").ToString());
+    }
+}

@@ -1,0 +1,117 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Truceline.Access;
+using Truceline.Web.Tests.Infrastructure;
+
+namespace Truceline.Web.Tests.Pages;
+
+public sealed partial class PageAccessTests(Apps apps)
+{
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex Antiforgery();
+
+    private static async Task<HttpClient> SignedInAsync(TestApp app, Role role, string? password = null)
+    {
+        var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = app.Address };
+        var form = await client.GetStringAsync("/account/signin");
+        var response = await client.PostAsync("/account/signin", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["email"] = TestApp.Email(role),
+            ["password"] = password ?? TestApp.Password,
+            ["__RequestVerificationToken"] = Antiforgery().Match(form).Groups[1].Value,
+        }));
+        if (password is null)
+        {
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        }
+        return client;
+    }
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task PlanPagesNeedSignIn(string db)
+    {
+        var app = await apps.Get(db);
+        var plan = await app.ImportGazaPlanAsync();
+        using var anonymous = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = app.Address };
+        var response = await anonymous.GetAsync($"/plans/{plan}");
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("/account/signin", response.Headers.Location!.PathAndQuery);
+    }
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task AWrongPasswordIsRefusedWithoutSayingWhichPartWasWrong(string db)
+    {
+        var app = await apps.Get(db);
+        using var client = await SignedInAsync(app, Role.Coordinator, "not-the-password");
+        var response = await client.PostAsync("/account/signin", new FormUrlEncodedContent(new Dictionary<string, string>()));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode); // no antiforgery token: refused before anything runs
+        var form = await client.GetStringAsync("/account/signin");
+        var wrong = await client.PostAsync("/account/signin", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["email"] = "nobody@test.example",
+            ["password"] = "whatever-it-is",
+            ["__RequestVerificationToken"] = Antiforgery().Match(form).Groups[1].Value,
+        }));
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.Contains("The email or password is not right.", await wrong.Content.ReadAsStringAsync());
+    }
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task AnAnalystSeesNoEditFormsAndCannotPostOne(string db)
+    {
+        var app = await apps.Get(db);
+        var plan = await app.ImportGazaPlanAsync();
+        var id = await app.ProvisionIdAsync(plan, "P2-ENERGY");
+        using var analyst = await SignedInAsync(app, Role.Analyst);
+        var html = await analyst.GetStringAsync($"/provisions/{id}");
+        Assert.DoesNotContain("Change status", html);
+        Assert.Contains("Audit trail", html);
+        var token = Antiforgery().Match(html).Groups[1].Value;
+        var post = await analyst.PostAsync($"/provisions/{id}?handler=Status", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["status"] = "3",
+            ["evidence"] = "not allowed",
+            ["__RequestVerificationToken"] = token,
+        }));
+        // Refused: sent to the "not allowed" page, not back to the provision.
+        Assert.True(post.StatusCode == HttpStatusCode.Redirect, $"{(int)post.StatusCode} {post.Headers.Location}");
+        Assert.Equal("/account/denied", post.Headers.Location!.AbsolutePath);
+        using var coordinator = app.Client(Role.Coordinator);
+        var detail = await coordinator.GetStringAsync($"/api/v1/provisions/{id}");
+        Assert.Contains("\"status\":0", detail);
+    }
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task AFormWithBadInputShowsTheProblemAndChangesNothing(string db)
+    {
+        var app = await apps.Get(db);
+        var plan = await app.ImportGazaPlanAsync();
+        var id = await app.ProvisionIdAsync(plan, "P2-ENERGY");
+        using var coordinator = await SignedInAsync(app, Role.Coordinator);
+        var html = await coordinator.GetStringAsync($"/provisions/{id}");
+        var post = await coordinator.PostAsync($"/provisions/{id}?handler=Status", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["status"] = "2",
+            ["evidence"] = "",
+            ["__RequestVerificationToken"] = Antiforgery().Match(html).Groups[1].Value,
+        }));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, post.StatusCode);
+        Assert.Contains("evidence: is required", await post.Content.ReadAsStringAsync());
+        using var api = app.Client(Role.Coordinator);
+        Assert.Contains("\"status\":0", await api.GetStringAsync($"/api/v1/provisions/{id}"));
+    }
+
+    [Fact]
+    public async Task TheApiIsDescribedByOpenApiAndHealthAnswers()
+    {
+        var app = await apps.Get("sqlite");
+        using var client = app.Client();
+        var doc = await client.GetStringAsync("/openapi/v1.json");
+        Assert.Contains("\"/api/v1/plans/{plan}/sequencing\"", doc);
+        Assert.Contains("\"/api/v1/provisions/{id}/status\"", doc);
+        Assert.Contains("Truceline API", await client.GetStringAsync("/api/docs/index.html"));
+        Assert.Equal("{\"status\":\"healthy\",\"database\":\"sqlite\"}", await client.GetStringAsync("/health"));
+        var missing = await ProblemAssert.IsProblem(await client.GetAsync("/api/v1/nothing-here"), HttpStatusCode.NotFound);
+        Assert.Contains("/api/v1/nothing-here", missing.Detail());
+    }
+}
