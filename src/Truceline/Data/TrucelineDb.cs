@@ -37,6 +37,8 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
 
     public DbSet<Setting> Settings => Set<Setting>();
 
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     public DbSet<Agreement> Agreements => Set<Agreement>();
@@ -74,6 +76,7 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
         b.Entity<User>().HasIndex(u => u.Email).IsUnique();
         b.Entity<ApiToken>().HasIndex(t => t.TokenHash).IsUnique();
         b.Entity<Setting>().HasKey(s => s.Key);
+        b.Entity<DataProtectionKey>().HasKey(k => k.Name);
         b.Entity<AuditEntry>(e =>
         {
             e.HasKey(a => a.Seq);

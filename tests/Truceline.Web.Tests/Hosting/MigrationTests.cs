@@ -27,7 +27,7 @@ public sealed class MigrationTests
         // …is upgraded by the same command a new installation runs.
         var upgrade = await Executable.RunAsync("db", "migrate", "--db", target.ConnectionString);
         Assert.True(upgrade.ExitCode == 0, upgrade.All);
-        Assert.Contains("upgraded from version 1 to 2", upgrade.Output);
+        Assert.Contains($"upgraded from version 1 to {Migrator.Latest(target.Provider)}", upgrade.Output);
         Assert.Equal(Migrator.Latest(target.Provider), await Migrator.CurrentVersionAsync(target));
 
         await using (var ctx = target.CreateContext(TimeProvider.System))
@@ -40,7 +40,7 @@ public sealed class MigrationTests
             Assert.True((await AuditChain.VerifyAsync(ctx)).Intact);
         }
         var again = await Executable.RunAsync("db", "migrate", "--db", target.ConnectionString);
-        Assert.Contains("schema is current (version 2)", again.Output);
+        Assert.Contains($"schema is current (version {Migrator.Latest(target.Provider)})", again.Output);
     }
 
     [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
@@ -56,7 +56,7 @@ public sealed class MigrationTests
             var set = (IQueryable<object>)typeof(DbContext).GetMethod(nameof(DbContext.Set), Type.EmptyTypes)!.MakeGenericMethod(entity.ClrType).Invoke(ctx, null)!;
             await set.Take(1).ToListAsync();
         }
-        Assert.Equal(2, Migrator.All(target.Provider).Count);
+        Assert.Equal(Enumerable.Range(1, Migrator.Latest(target.Provider)), Migrator.All(target.Provider).Select(m => m.Version));
         Assert.Equal(Migrator.All(DbProvider.Sqlite).Select(m => m.Name), Migrator.All(DbProvider.Postgres).Select(m => m.Name));
     }
 }
