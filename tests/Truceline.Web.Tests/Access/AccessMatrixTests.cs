@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Truceline.Access;
+using Truceline.Plans.Files;
 using Truceline.Web.Access;
 using Truceline.Web.Plans;
 using Truceline.Web.Tests.Infrastructure;
@@ -126,17 +128,31 @@ public sealed class AccessMatrixTests(Apps apps)
     public async Task ARoleCannotReadWhatItsClassificationHides(string db)
     {
         var app = await apps.Get(db);
-        var plan = await app.ImportGazaPlanAsync();
-        var isf = await app.ProvisionIdAsync(plan, "P2-ISF-DEPLOY");
-        // Make one provision confidential to verifiers only.
-        var secret = await app.ProvisionIdAsync(plan, "P2-DISARM");
-        await using (var db2 = app.OpenDb())
+        // P2-DISARM confidential to verifiers; P2-GOVERNANCE confidential to the donor's organisation by name.
+        var plan = "gaza-" + Guid.NewGuid().ToString("N")[..10];
+        var doc = JsonNode.Parse(await File.ReadAllTextAsync(TestFiles.GazaPlan))!;
+        doc["agreement"]!["code"] = plan;
+        foreach (var p in doc["agreement"]!["phases"]![1]!["provisions"]!.AsArray())
         {
-            var p = await db2.Provisions.SingleAsync(x => x.Id == secret);
-            p.Classification = Classification.Confidential;
-            p.ConfidentialTo = RoleNames.ConfidentialToken(Role.Verifier);
-            await db2.SaveChangesAsync();
+            var readers = (string?)p!["code"] switch
+            {
+                "P2-DISARM" => "role:verifier",
+                "P2-GOVERNANCE" => "org:Outside organisation (donor)",
+                _ => null,
+            };
+            if (readers is not null)
+            {
+                p["classification"] = "confidential";
+                p["confidentialTo"] = new JsonArray(readers);
+            }
         }
+        await using (var console = app.OpenDb())
+        {
+            var parsed = ImportPlan.Parse(doc.ToJsonString());
+            Assert.True(parsed.Succeeded, parsed.Failure?.Detail);
+            Assert.True((await ImportPlan.RunAsync(console, parsed.Value!, app.Clock)).Succeeded);
+        }
+        var isf = await app.ProvisionIdAsync(plan, "P2-ISF-DEPLOY");
 
         foreach (var role in Enum.GetValues<Role>())
         {
@@ -144,14 +160,29 @@ public sealed class AccessMatrixTests(Apps apps)
             var detail = (await client.GetFromJsonAsync<ProvisionDetail>($"/api/v1/provisions/{isf}", Json.Options))!;
             // The ISF personnel metric is restricted: participating organisations only.
             Assert.Equal(TestApp.Participates(role), detail.Metrics.Any(m => m.Code == "ISF-PERSONNEL"));
-            var mayReadSecret = role is Role.Verifier or Role.Administrator;
-            var secretResponse = await client.GetAsync($"/api/v1/provisions/{secret}");
-            Assert.Equal(mayReadSecret ? HttpStatusCode.OK : HttpStatusCode.NotFound, secretResponse.StatusCode);
             var overview = (await client.GetFromJsonAsync<PlanOverview>($"/api/v1/plans/{plan}", Json.Options))!;
-            Assert.Equal(mayReadSecret, overview.Provisions.Any(p => p.Code == "P2-DISARM"));
             var export = await client.GetStringAsync($"/api/v1/plans/{plan}/export");
+            var readsDisarm = role is Role.Verifier or Role.Administrator;
+            var readsGovernance = role is Role.Donor or Role.Administrator;
+            Assert.Equal(readsDisarm, overview.Provisions.Any(p => p.Code == "P2-DISARM"));
+            Assert.Equal(readsGovernance, overview.Provisions.Any(p => p.Code == "P2-GOVERNANCE"));
             Assert.Equal(TestApp.Participates(role), export.Contains("ISF-PERSONNEL", StringComparison.Ordinal));
-            Assert.Equal(mayReadSecret, export.Contains("\"P2-DISARM\"", StringComparison.Ordinal));
+            Assert.Equal(readsDisarm, export.Contains("\"P2-DISARM\"", StringComparison.Ordinal));
+            var disarm = await client.GetAsync($"/api/v1/provisions/{(await app.ProvisionIdAsync(plan, "P2-DISARM"))}");
+            Assert.Equal(readsDisarm ? HttpStatusCode.OK : HttpStatusCode.NotFound, disarm.StatusCode);
         }
+
+        // The named readers round-trip through an export.
+        using var admin = app.Client(Role.Administrator);
+        var exported = await admin.GetStringAsync($"/api/v1/plans/{plan}/export");
+        Assert.Contains("\"confidentialTo\": [\n              \"org:Outside organisation (donor)\"\n            ]", exported);
+
+        var unknownReader = JsonNode.Parse(doc.ToJsonString())!;
+        unknownReader["agreement"]!["code"] = plan + "-x";
+        unknownReader["agreement"]!["confidentialTo"] = new JsonArray("org:Nobody");
+        using var coordinator = app.Client(Role.Coordinator);
+        var problem = await ProblemAssert.IsProblem(
+            await coordinator.PostAsync("/api/v1/plans", new StringContent(unknownReader.ToJsonString(), Encoding.UTF8, "application/json")), HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("'org:Nobody' must be role:ROLE or org:NAME", problem.FieldErrors("agreement.confidentialTo[0]")[0]);
     }
 }

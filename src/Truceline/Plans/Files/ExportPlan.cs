@@ -30,6 +30,8 @@ public static class ExportPlan
         var dependencies = (await db.Dependencies.Where(d => d.AgreementId == id).ToListAsync(ct))
             .Where(d => provisionIds.Contains(d.DependentId) && provisionIds.Contains(d.PrerequisiteId))
             .OrderBy(d => d.Ordinal).ToLookup(d => d.DependentId);
+        var organisationNames = await db.Organisations.AsNoTracking().ToDictionaryAsync(o => o.Id, o => o.Name, ct);
+        List<string>? Readers(string? tokens) => NullIfEmpty(Confidentiality.FromTokens(tokens, organisationNames));
         var codeOf = provisions.ToDictionary(p => p.Id, p => p.Code);
         var metricRef = metrics.ToDictionary(m => m.Id, m => $"{codeOf.GetValueOrDefault(m.ProvisionId)}/{m.Code}");
         var metricsOf = metrics.ToLookup(m => m.ProvisionId);
@@ -42,12 +44,13 @@ public static class ExportPlan
             NullIfEmpty(p.Obliges),
             NullIfEmpty(p.Responsible),
             p.Classification,
+            Readers(p.ConfidentialTo),
             p.Deadline,
             p.DurationDays,
             p.Status,
             NullIfEmpty(history[p.Id].Select(h => new StatusHistoryFile(h.ToStatus, h.EffectiveOn, h.Evidence, h.SourceRef))),
             NullIfEmpty(amendments[p.Id].Select(a => new AmendmentFile(a.FromDeadline, a.ToDeadline, a.AmendedOn, a.Reason))),
-            NullIfEmpty(metricsOf[p.Id].Select(m => new MetricFile(m.Code, m.Name, m.Unit, m.Target, m.Direction, m.Source, m.Classification,
+            NullIfEmpty(metricsOf[p.Id].Select(m => new MetricFile(m.Code, m.Name, m.Unit, m.Target, m.Direction, m.Source, m.Classification, Readers(m.ConfidentialTo),
                 NullIfEmpty(observations[m.Id].Select(o => new ObservationFile(o.ObservedOn, o.Value, o.Source, o.Verification)))))),
             NullIfEmpty(dependencies[p.Id].Select(ToDependencyFile)));
 
@@ -73,6 +76,7 @@ public static class ExportPlan
             agreement.Simulated,
             agreement.SimulatedNote,
             agreement.Classification,
+            Readers(agreement.ConfidentialTo),
             NullIfEmpty(parties.Select(p => new PartyFile(p.Code, p.Name))),
             NullIfEmpty(sources.Select(s => new SourceFile(s.Ref, s.Title, s.Publisher, s.Published, s.Url))),
             NullIfEmpty(phaseFiles)));

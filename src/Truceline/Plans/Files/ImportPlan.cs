@@ -42,6 +42,30 @@ public static partial class ImportPlan
             return Failure.Conflict("Agreement exists", $"An agreement with code '{a.Code}' already exists; nothing was imported.");
         }
 
+        var organisations = await db.Organisations.AsNoTracking().ToDictionaryAsync(o => o.Name, o => o.Id, StringComparer.Ordinal, ct);
+        var readerErrors = new FieldErrors();
+        string? Readers(List<string>? readers, string at) => Confidentiality.ToTokens(readers, organisations, at, readerErrors);
+        var agreementReaders = Readers(a.ConfidentialTo, "agreement.confidentialTo");
+        var provisionReaders = new Dictionary<ProvisionFile, string?>();
+        var metricReaders = new Dictionary<MetricFile, string?>();
+        foreach (var (ph, pi) in (a.Phases ?? []).Select((p, i) => (p, i)))
+        {
+            foreach (var (pf, vi) in (ph.Provisions ?? []).Select((p, i) => (p, i)))
+            {
+                provisionReaders[pf] = Readers(pf.ConfidentialTo, $"agreement.phases[{pi}].provisions[{vi}].confidentialTo");
+                foreach (var (mf, mi) in (pf.Metrics ?? []).Select((m, i) => (m, i)))
+                {
+                    metricReaders[mf] = Readers(mf.ConfidentialTo, $"agreement.phases[{pi}].provisions[{vi}].metrics[{mi}].confidentialTo");
+                }
+            }
+        }
+        if (readerErrors.Any)
+        {
+            return readerErrors.ToFailure();
+        }
+        // The importer's organisation owns what it imports (the console's import has no owner).
+        var owner = db.Viewer.OrganisationId;
+
         var now = time.GetUtcNow().UtcDateTime;
         var agreement = new Agreement
         {
@@ -51,6 +75,8 @@ public static partial class ImportPlan
             Simulated = a.Simulated,
             SimulatedNote = a.SimulatedNote,
             Classification = a.Classification ?? Classification.Public,
+            OwnerOrganisationId = owner,
+            ConfidentialTo = agreementReaders,
             CreatedAt = now,
         };
         db.Agreements.Add(agreement);
@@ -84,6 +110,8 @@ public static partial class ImportPlan
                     Obliges = pf.Obliges ?? [],
                     Responsible = pf.Responsible ?? [],
                     Classification = pf.Classification ?? Classification.Public,
+                    OwnerOrganisationId = owner,
+                    ConfidentialTo = provisionReaders[pf],
                     Deadline = pf.Deadline,
                     DurationDays = pf.DurationDays ?? 0,
                     Status = pf.Status,
@@ -116,6 +144,8 @@ public static partial class ImportPlan
                         AgreementId = agreement.Id, ProvisionId = provision.Id, Code = mf.Code!, Name = mf.Name!, Unit = mf.Unit!,
                         Target = mf.Target, Direction = mf.Direction, Source = mf.Source, Ordinal = mi,
                         Classification = mf.Classification ?? Classification.Public,
+                        OwnerOrganisationId = owner,
+                        ConfidentialTo = metricReaders[mf],
                     };
                     db.Metrics.Add(metric);
                     metrics[$"{provision.Code}/{metric.Code}"] = metric;

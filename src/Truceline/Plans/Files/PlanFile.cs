@@ -34,6 +34,7 @@ public sealed record AgreementFile(
     bool Simulated,
     string? SimulatedNote,
     Classification? Classification,
+    List<string>? ConfidentialTo,
     List<PartyFile>? Parties,
     List<SourceFile>? Sources,
     List<PhaseFile>? Phases);
@@ -54,6 +55,7 @@ public sealed record ProvisionFile(
     List<string>? Obliges,
     List<string>? Responsible,
     Classification? Classification,
+    List<string>? ConfidentialTo,
     DateOnly? Deadline,
     int? DurationDays,
     int Status,
@@ -74,6 +76,7 @@ public sealed record MetricFile(
     MetricDirection Direction,
     string? Source,
     Classification? Classification,
+    List<string>? ConfidentialTo,
     List<ObservationFile>? Observations);
 
 public sealed record ObservationFile(DateOnly? On, double Value, string? Source, VerificationState Verification);
