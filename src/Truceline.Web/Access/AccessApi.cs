@@ -22,12 +22,12 @@ public static class AccessApi
         var api = routes.MapGroup("/api/v1").WithTags("Access")
             .RequireAuthorization(p => p.AddAuthenticationSchemes(BearerTokenHandler.SchemeName).RequireAuthenticatedUser());
         var admin = Permissions.Policy(Permission.Administer);
-        api.MapGet("/me", GetMe);
-        api.MapGet("/users", ListUsers).RequireAuthorization(admin);
-        api.MapPost("/users", PostUser).RequireAuthorization(admin);
-        api.MapPost("/tokens", PostToken).RequireAuthorization(admin);
-        api.MapDelete("/tokens/{id:guid}", RevokeToken).RequireAuthorization(admin);
-        api.MapGet("/audit/verify", VerifyAudit).RequireAuthorization(admin);
+        api.MapGet("/me", GetMe).WithSummary("Who the token belongs to");
+        api.MapGet("/users", ListUsers).WithSummary("Every user").RequireAuthorization(admin);
+        api.MapPost("/users", PostUser).WithSummary("Add a user (the organisation is created if new)").RequireAuthorization(admin);
+        api.MapPost("/tokens", PostToken).WithSummary("Create a bearer token for a user; shown once").RequireAuthorization(admin);
+        api.MapDelete("/tokens/{id:guid}", RevokeToken).WithSummary("Revoke a token at once").RequireAuthorization(admin);
+        api.MapGet("/audit/verify", VerifyAudit).WithSummary("Check the audit hash chain; names the first broken entry").RequireAuthorization(admin);
     }
 
     public static async Task<Results<Ok<Me>, ProblemHttpResult>> GetMe(ClaimsPrincipal principal, TrucelineDb db, CancellationToken ct)

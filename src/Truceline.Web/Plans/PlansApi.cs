@@ -15,19 +15,19 @@ public static class PlansApi
             .RequireAuthorization(p => p.AddAuthenticationSchemes(BearerTokenHandler.SchemeName).RequireAuthenticatedUser());
         var edit = Permissions.Policy(Permission.EditPlans);
 
-        api.MapGet("/plans", ListPlans);
-        api.MapPost("/plans", ImportPlanFile).RequireAuthorization(edit);
-        api.MapGet("/plans/{plan}", GetPlan);
-        api.MapGet("/plans/{plan}/export", ExportPlanFile);
-        api.MapGet("/plans/{plan}/sequencing", GetSequencing);
-        api.MapGet("/plans/{plan}/sequencing/slip", GetSlip);
-        api.MapGet("/provisions/{id:guid}", GetProvision);
-        api.MapGet("/provisions/{id:guid}/audit", GetProvisionAudit).RequireAuthorization(Permissions.Policy(Permission.ReadAudit));
-        api.MapPost("/provisions/{id:guid}/status", PostStatus).RequireAuthorization(edit);
-        api.MapPost("/provisions/{id:guid}/deadline", PostDeadline).RequireAuthorization(edit);
-        api.MapPost("/provisions/{id:guid}/dependencies", PostDependency).RequireAuthorization(edit);
-        api.MapPost("/metrics/{id:guid}/observations", PostObservation).RequireAuthorization(Permissions.Policy(Permission.RecordObservations));
-        api.MapPut("/observations/{id:guid}/verification", PutVerification).RequireAuthorization(Permissions.Policy(Permission.VerifyObservations));
+        api.MapGet("/plans", ListPlans).WithSummary("The plans you may see, with their progress");
+        api.MapPost("/plans", ImportPlanFile).RequireAuthorization(edit).WithSummary("Import a plan file (truceline-plan/1) as a new agreement");
+        api.MapGet("/plans/{plan}", GetPlan).WithSummary("A plan by code or id: phases, progress, provisions");
+        api.MapGet("/plans/{plan}/export", ExportPlanFile).WithSummary("The plan as a plan file, with what you may see");
+        api.MapGet("/plans/{plan}/sequencing", GetSequencing).WithSummary("Ready, blocked (with the whole chain), deadlines at risk, critical path per phase");
+        api.MapGet("/plans/{plan}/sequencing/slip", GetSlip).WithSummary("What if a provision finishes on a later date: the knock-on");
+        api.MapGet("/provisions/{id:guid}", GetProvision).WithSummary("A provision with its history, amendments, gates, blocking chain and metrics");
+        api.MapGet("/provisions/{id:guid}/audit", GetProvisionAudit).WithSummary("The audit trail of a provision and its history, gates and metrics").RequireAuthorization(Permissions.Policy(Permission.ReadAudit));
+        api.MapPost("/provisions/{id:guid}/status", PostStatus).WithSummary("Record a new implementation status (0-3) with its evidence").RequireAuthorization(edit);
+        api.MapPost("/provisions/{id:guid}/deadline", PostDeadline).WithSummary("Amend the deadline with a reason; answers the knock-on").RequireAuthorization(edit);
+        api.MapPost("/provisions/{id:guid}/dependencies", PostDependency).WithSummary("Add a gate; a cycle is refused naming it").RequireAuthorization(edit);
+        api.MapPost("/metrics/{id:guid}/observations", PostObservation).WithSummary("Add a dated observation to a metric").RequireAuthorization(Permissions.Policy(Permission.RecordObservations));
+        api.MapPut("/observations/{id:guid}/verification", PutVerification).WithSummary("Set an observation verified, disputed or unverified").RequireAuthorization(Permissions.Policy(Permission.VerifyObservations));
     }
 
     public static async Task<Ok<List<PlanSummary>>> ListPlans(TrucelineDb db, CancellationToken ct)
