@@ -1,1 +1,13 @@
-System.Console.WriteLine("x");
+using BenchmarkDotNet.Running;
+using Truceline.Bench;
+
+// The plan measured here is generated (simulated data), not a real agreement.
+if (args.Contains("--quick"))
+{
+    Quick.Run();
+    return;
+}
+Console.WriteLine("Sequencing benchmarks over a generated (simulated) plan: 10,000 provisions, 50,000 dependencies, 10 phases.");
+// Run everything unless told otherwise, rather than asking at the console.
+string[] filtered = args.Any(a => a is "--filter" or "-f" or "--list") ? args : [.. args, "--filter", "*"];
+BenchmarkSwitcher.FromAssembly(typeof(SequencingBenchmarks).Assembly).Run(filtered);

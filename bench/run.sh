@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Build the benchmarks in Release and run them.
+#   bench/run.sh                 the BenchmarkDotNet suite (default job; a few minutes on 2 cores)
+#   bench/run.sh --job short     the suite with BenchmarkDotNet's short job (about a minute)
+#   bench/run.sh --quick         a Stopwatch median in seconds, no BenchmarkDotNet
+# Any other arguments go to BenchmarkDotNet (e.g. --filter '*Analyse*').
+# The plan measured is generated: simulated data, not a real agreement.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+dotnet build -c Release bench/Truceline.Bench/Truceline.Bench.csproj -nologo -v quiet
+exec dotnet artifacts/bin/Truceline.Bench/release/Truceline.Bench.dll "$@"
