@@ -14,7 +14,9 @@ public sealed record ProvisionSummary(Guid Id, string Code, string Title, string
 
 public sealed record GateView(string Prerequisite, string Dependent, int RequiredStatus, bool Satisfied, string? Reason);
 
-public sealed record BlockedView(ProvisionSummary Provision, IReadOnlyList<GateView> UnmetGates, IReadOnlyList<GateView> Chain);
+/// <summary>A blocked provision and the gates it waits for directly. The whole chain behind it is in the plan's
+/// <see cref="SequencingView.UnmetGates"/> (walk them back from here) and in GET /provisions/{id} as blockingChain.</summary>
+public sealed record BlockedView(ProvisionSummary Provision, IReadOnlyList<GateView> UnmetGates);
 
 public sealed record CriticalPathView(DateOnly? ProjectedEnd, IReadOnlyList<string> Path);
 
@@ -22,7 +24,7 @@ public sealed record PlanOverview(Guid Id, string Code, string Title, string? De
     DateOnly Today, IReadOnlyList<PhaseView> Phases, IReadOnlyList<ProvisionSummary> Provisions);
 
 public sealed record SequencingView(Guid PlanId, DateOnly Today, bool Simulated, IReadOnlyList<ProvisionSummary> Ready, IReadOnlyList<BlockedView> Blocked,
-    IReadOnlyList<ProvisionSummary> AtRisk, IReadOnlyList<PhaseView> Phases);
+    IReadOnlyList<GateView> UnmetGates, IReadOnlyList<ProvisionSummary> AtRisk, IReadOnlyList<PhaseView> Phases);
 
 public sealed record KnockOnView(string Provision, DateOnly FinishBefore, DateOnly FinishAfter, int DaysLater, bool AtRiskBefore, bool AtRiskAfter, DateOnly? Deadline);
 
@@ -80,9 +82,8 @@ public static class PlanViews
         var a = s.Graph.Analyse(s.Today);
         return new SequencingView(s.Agreement.Id, s.Today, s.Agreement.Simulated,
             a.Ready().Select(n => Summary(s, a, s.ById(n.Id))).ToList(),
-            a.Blocked().Select(n => new BlockedView(Summary(s, a, s.ById(n.Id)),
-                a.UnmetGates(n.Id).Select(e => Gate(s, e)).ToList(),
-                s.Graph.BlockingChain(n.Id).Select(e => Gate(s, e)).ToList())).ToList(),
+            a.Blocked().Select(n => new BlockedView(Summary(s, a, s.ById(n.Id)), a.UnmetGates(n.Id).Select(e => Gate(s, e)).ToList())).ToList(),
+            s.Graph.Edges.Where(e => !e.Satisfied).Select(e => Gate(s, e)).ToList(),
             a.AtRisk().Select(n => Summary(s, a, s.ById(n.Id))).ToList(),
             Phases(s, a));
     }

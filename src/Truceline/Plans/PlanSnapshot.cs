@@ -27,12 +27,15 @@ public sealed class PlanSnapshot
 
     public required DateOnly Today { get; init; }
 
-    public Provision ById(Guid id) => Provisions.First(p => p.Id == id);
+    private Dictionary<Guid, Provision>? _byId;
+    private Dictionary<string, Provision>? _byCode;
 
-    public Provision? ByCode(string code) => Provisions.FirstOrDefault(p => p.Code == code);
+    public Provision ById(Guid id) => (_byId ??= Provisions.ToDictionary(p => p.Id))[id];
+
+    public Provision? ByCode(string code) => (_byCode ??= Provisions.ToDictionary(p => p.Code, StringComparer.Ordinal)).GetValueOrDefault(code);
 
     public Provision? Find(string idOrCode) =>
-        Guid.TryParse(idOrCode, out var id) ? Provisions.FirstOrDefault(p => p.Id == id) : ByCode(idOrCode);
+        Guid.TryParse(idOrCode, out var id) ? (_byId ??= Provisions.ToDictionary(p => p.Id)).GetValueOrDefault(id) : ByCode(idOrCode);
 
     /// <summary>Progress as the Peace Accords Matrix computes it: the sum of statuses over the maximum (3 per provision).</summary>
     public static double Percent(IEnumerable<Provision> provisions)

@@ -193,6 +193,37 @@ public sealed class PlanGraphTests
     }
 
     [Fact]
+    public void ALimitedBlockingChainStopsAtTheLimit()
+    {
+        // A chain of ten: J waits on I, … B waits on A.
+        var plan = new Plan();
+        var codes = "ABCDEFGHIJ".Select(c => c.ToString()).ToList();
+        codes.ForEach(c => plan.Node(c));
+        for (var i = 1; i < codes.Count; i++)
+        {
+            plan.Edge(codes[i - 1], codes[i]);
+        }
+        var graph = plan.Graph();
+
+        Assert.Equal(9, graph.BlockingChain(plan.Id("J")).Count);
+        Assert.Equal(["I→J", "H→I", "G→H"], graph.BlockingChain(plan.Id("J"), limit: 3).Select(e => Arrow(graph, e)));
+    }
+
+    [Fact]
+    public void AFullyImplementedProvisionIsNotPushedLaterByAnUnmetGate()
+    {
+        // C was recorded as done although its gate on A (10 days away) is not met; D waits on C.
+        var plan = new Plan().Node("A", duration: 10).Node("C", ImplementationStatus.Full, duration: 5).Node("D", duration: 2)
+            .Edge("A", "C").Edge("C", "D", satisfied: true);
+        var analysis = plan.Graph().Analyse(Today);
+
+        Assert.Equal(ProvisionState.Complete, analysis.StateOf(plan.Id("C")));
+        Assert.Equal(Today, analysis.ProjectedFinish(plan.Id("C")));
+        Assert.Equal(Today.AddDays(2), analysis.ProjectedFinish(plan.Id("D")));
+        Assert.DoesNotContain(analysis.KnockOn(new Dictionary<Guid, DateOnly> { [plan.Id("A")] = Today.AddDays(30) }), k => k.Provision.Code != "A");
+    }
+
+    [Fact]
     public void ProjectedFinishIsTheRemainingDurationAfterTheLatestUnmetPrerequisite()
     {
         var plan = new Plan()

@@ -32,7 +32,9 @@ public sealed class PlanApiTests(Apps apps)
         var takeover = seq.Blocked.Single(b => b.Provision.Code == "P2-ISF-TAKEOVER");
         Assert.Equal(["P2-YELLOW-LINE"], takeover.UnmetGates.Select(g => g.Prerequisite));
         // The whole chain: the takeover waits for the pullback, which waits for the force to deploy.
-        Assert.Equal(["P2-ISF-DEPLOY", "P2-YELLOW-LINE"], takeover.Chain.Select(g => g.Prerequisite).Order());
+        Assert.Contains(seq.UnmetGates, g => g.Dependent == "P2-YELLOW-LINE" && g.Prerequisite == "P2-ISF-DEPLOY");
+        var detail = (await client.GetFromJsonAsync<ProvisionDetail>($"/api/v1/provisions/{takeover.Provision.Id}", Json.Options))!;
+        Assert.Equal(["P2-ISF-DEPLOY", "P2-YELLOW-LINE"], detail.BlockingChain.Select(g => g.Prerequisite).Order());
         Assert.Contains(seq.Ready, p => p.Code == "P2-ISF-DEPLOY");
         Assert.DoesNotContain(seq.Ready, p => p.Code == "P1-WITHDRAWAL");
         Assert.Contains(seq.AtRisk, p => p.Code == "P2-ISF-TAKEOVER");

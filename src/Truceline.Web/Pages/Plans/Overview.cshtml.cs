@@ -12,9 +12,20 @@ public sealed class OverviewModel(TrucelineDb db, TimeProvider time) : PageModel
 
     public SequencingView? Sequencing { get; private set; }
 
+    private PlanSnapshot? _snapshot;
+
+    private const int ChainShown = 8;
+
+    /// <summary>The first provisions of the chain behind a blocked one; the provision page has all of it.</summary>
+    public (IReadOnlyList<string> Codes, bool More) ChainSummary(Guid id)
+    {
+        var chain = _snapshot!.Graph.BlockingChain(id, ChainShown + 1);
+        return (chain.Take(ChainShown).Select(e => _snapshot.ById(e.PrerequisiteId).Code).Distinct().ToList(), chain.Count > ChainShown);
+    }
+
     public async Task<IActionResult> OnGetAsync(string plan, CancellationToken ct)
     {
-        var snapshot = await PlanSnapshot.LoadAsync(db, plan, time, ct);
+        var snapshot = _snapshot = await PlanSnapshot.LoadAsync(db, plan, time, ct);
         if (snapshot is null)
         {
             return NotFound();

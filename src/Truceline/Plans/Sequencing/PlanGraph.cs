@@ -169,8 +169,9 @@ public sealed class PlanGraph
         return null;
     }
 
-    /// <summary>Every unmet gate behind a node, transitively: the whole chain that blocks it.</summary>
-    public IReadOnlyList<GraphEdge> BlockingChain(Guid id)
+    /// <summary>Every unmet gate behind a node, transitively: the whole chain that blocks it. With a limit,
+    /// stops after that many gates (a summary for lists; the whole chain costs up to the whole graph).</summary>
+    public IReadOnlyList<GraphEdge> BlockingChain(Guid id, int limit = int.MaxValue)
     {
         var result = new List<GraphEdge>();
         var visited = new HashSet<int>();
@@ -187,6 +188,10 @@ public sealed class PlanGraph
             {
                 if (!_edges[e].Satisfied)
                 {
+                    if (result.Count == limit)
+                    {
+                        return result;
+                    }
                     result.Add(_edges[e]);
                     stack.Push(_prereqOf[e]);
                 }
@@ -224,6 +229,7 @@ public sealed class PlanGraph
         {
             var start = todayNumber;
             driver[node] = -1;
+            var status = _nodes[node].Status;
             foreach (var e in Incoming(node))
             {
                 if (_edges[e].Satisfied)
@@ -232,13 +238,13 @@ public sealed class PlanGraph
                 }
                 unmet[node]++;
                 var p = _prereqOf[e];
-                if (finish[p] > start)
+                // A provision already fully implemented is done, whatever its gates say: nothing pushes it later.
+                if (status < ImplementationStatus.Full && finish[p] > start)
                 {
                     start = finish[p];
                     driver[node] = p;
                 }
             }
-            var status = _nodes[node].Status;
             var remaining = status >= ImplementationStatus.Full ? 0 : (int)Math.Ceiling(_nodes[node].DurationDays * (3 - status) / 3.0);
             finish[node] = start + remaining;
             if (slipDays is not null && slipDays[node] > finish[node])
