@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Truceline.Access;
@@ -10,11 +9,8 @@ using Truceline.Web.Tests.Infrastructure;
 
 namespace Truceline.Web.Tests.Hosting;
 
-public sealed partial class TwoNodeTests
+public sealed class TwoNodeTests
 {
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex Antiforgery();
-
     private static async Task<(WebApplication App, Uri Address)> StartNodeAsync(DatabaseTarget database)
     {
         var app = TrucelineApp.Build(new ServeOptions(database, "http://127.0.0.1:0", false, TimeProvider.System, AppContext.BaseDirectory));
@@ -38,13 +34,7 @@ public sealed partial class TwoNodeTests
         {
             var cookies = new CookieContainer();
             using var a = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = firstAddress };
-            var form = await a.GetStringAsync("/account/signin");
-            var signIn = await a.PostAsync("/account/signin", new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["email"] = "node@test.example",
-                ["password"] = TestApp.Password,
-                ["__RequestVerificationToken"] = Antiforgery().Match(form).Groups[1].Value,
-            }));
+            var signIn = await FormSignIn.PostAsync(a, "node@test.example", TestApp.Password);
             Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
 
             // The same cookie, presented to the other node.

@@ -1,25 +1,15 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Truceline.Access;
 using Truceline.Web.Tests.Infrastructure;
 
 namespace Truceline.Web.Tests.Pages;
 
-public sealed partial class PageAccessTests(Apps apps)
+public sealed class PageAccessTests(Apps apps)
 {
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex Antiforgery();
-
     private static async Task<HttpClient> SignedInAsync(TestApp app, Role role, string? password = null)
     {
         var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = app.Address };
-        var form = await client.GetStringAsync("/account/signin");
-        var response = await client.PostAsync("/account/signin", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["email"] = TestApp.Email(role),
-            ["password"] = password ?? TestApp.Password,
-            ["__RequestVerificationToken"] = Antiforgery().Match(form).Groups[1].Value,
-        }));
+        var response = await FormSignIn.PostAsync(client, TestApp.Email(role), password ?? TestApp.Password);
         if (password is null)
         {
             Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
@@ -45,13 +35,7 @@ public sealed partial class PageAccessTests(Apps apps)
         using var client = await SignedInAsync(app, Role.Coordinator, "not-the-password");
         var response = await client.PostAsync("/account/signin", new FormUrlEncodedContent(new Dictionary<string, string>()));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode); // no antiforgery token: refused before anything runs
-        var form = await client.GetStringAsync("/account/signin");
-        var wrong = await client.PostAsync("/account/signin", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["email"] = "nobody@test.example",
-            ["password"] = "whatever-it-is",
-            ["__RequestVerificationToken"] = Antiforgery().Match(form).Groups[1].Value,
-        }));
+        var wrong = await FormSignIn.PostAsync(client, "nobody@test.example", "whatever-it-is");
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
         Assert.Contains("The email or password is not right.", await wrong.Content.ReadAsStringAsync());
     }
@@ -66,7 +50,7 @@ public sealed partial class PageAccessTests(Apps apps)
         var html = await analyst.GetStringAsync($"/provisions/{id}");
         Assert.DoesNotContain("Change status", html);
         Assert.Contains("Audit trail", html);
-        var token = Antiforgery().Match(html).Groups[1].Value;
+        var token = FormSignIn.Antiforgery(html);
         var post = await analyst.PostAsync($"/provisions/{id}?handler=Status", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["status"] = "3",
@@ -93,7 +77,7 @@ public sealed partial class PageAccessTests(Apps apps)
         {
             ["status"] = "2",
             ["evidence"] = "",
-            ["__RequestVerificationToken"] = Antiforgery().Match(html).Groups[1].Value,
+            ["__RequestVerificationToken"] = FormSignIn.Antiforgery(html),
         }));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, post.StatusCode);
         Assert.Contains("evidence: is required", await post.Content.ReadAsStringAsync());
