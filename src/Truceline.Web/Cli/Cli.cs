@@ -2,6 +2,7 @@ using System.CommandLine;
 using Spectre.Console;
 using Truceline.Access;
 using Truceline.Audit;
+using Truceline.Common;
 using Truceline.Data;
 using Truceline.Plans.Files;
 using Truceline.Web.Access;
@@ -218,7 +219,9 @@ public static class TrucelineCli
             {
                 return 1;
             }
-            var parsed = ImportPlan.Parse(await File.ReadAllTextAsync(f.FullName, ct));
+            await using var stream = f.OpenRead();
+            var text = await TextInput.ReadUtf8Async(stream, ImportPlan.MaxFileBytes, f.Name, ct);
+            var parsed = text.Succeeded ? ImportPlan.Parse(text.Value!) : text.Failure!;
             await using var db = OpenAsSystem(target);
             var outcome = parsed.Succeeded ? await ImportPlan.RunAsync(db, parsed.Value!, TimeProvider.System, ct) : parsed.Failure!;
             if (!outcome.Succeeded)

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Truceline.Common;
 using Truceline.Data;
 using Truceline.Plans;
 using Truceline.Plans.Files;
@@ -33,12 +34,12 @@ public static class PlansApi
     public static async Task<Ok<List<PlanSummary>>> ListPlans(TrucelineDb db, CancellationToken ct)
     {
         var agreements = await db.Agreements.AsNoTracking().OrderBy(a => a.Code).ToListAsync(ct);
-        var statuses = await db.Provisions.AsNoTracking().Select(p => new { p.AgreementId, p.Status }).ToListAsync(ct);
+        var totals = await db.Provisions.GroupBy(p => p.AgreementId)
+            .Select(g => new { g.Key, Score = g.Sum(p => p.Status), Count = g.Count() }).ToDictionaryAsync(t => t.Key, ct);
         return TypedResults.Ok(agreements.Select(a =>
         {
-            var mine = statuses.Where(s => s.AgreementId == a.Id).ToList();
-            var percent = mine.Count == 0 ? 0 : Math.Round(100.0 * mine.Sum(s => s.Status) / (3.0 * mine.Count), 1);
-            return new PlanSummary(a.Id, a.Code, a.Title, a.Simulated, percent, a.Classification.Lower());
+            var t = totals.GetValueOrDefault(a.Id);
+            return new PlanSummary(a.Id, a.Code, a.Title, a.Simulated, PlanSnapshot.Percent(t?.Score ?? 0, t?.Count ?? 0), a.Classification.Lower());
         }).ToList());
     }
 
@@ -46,16 +47,14 @@ public static class PlansApi
     {
         if (request.ContentLength > ImportPlan.MaxFileBytes)
         {
-            return TypedResults.Problem($"A plan file may be at most {ImportPlan.MaxFileBytes / 1024 / 1024} MiB.", statusCode: 413, title: "Too large");
+            return TooLarge();
         }
-        using var reader = new StreamReader(request.Body);
-        var buffer = new char[ImportPlan.MaxFileBytes + 1];
-        var read = await reader.ReadBlockAsync(buffer, ct);
-        if (read > ImportPlan.MaxFileBytes)
+        var body = await TextInput.ReadUtf8Async(request.Body, ImportPlan.MaxFileBytes, "body", ct);
+        if (!body.Succeeded)
         {
-            return TypedResults.Problem($"A plan file may be at most {ImportPlan.MaxFileBytes / 1024 / 1024} MiB.", statusCode: 413, title: "Too large");
+            return body.Failure!.Title == "Too large" ? TooLarge() : body.Failure.ToProblem();
         }
-        var parsed = ImportPlan.Parse(new string(buffer, 0, read));
+        var parsed = ImportPlan.Parse(body.Value!);
         if (!parsed.Succeeded)
         {
             return parsed.Failure!.ToProblem();
@@ -175,6 +174,9 @@ public static class PlansApi
             .Join(db.Agreements, p => p.AgreementId, a => a.Id, (p, a) => a.Simulated).FirstOrDefaultAsync(ct);
         return new ObservationView(o.Id, o.ObservedOn, o.Value, o.Source, o.Verification, o.RecordedBy, simulated);
     }
+
+    private static ProblemHttpResult TooLarge() =>
+        TypedResults.Problem($"A plan file may be at most {ImportPlan.MaxFileBytes / 1024 / 1024} MiB.", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too large");
 
     private static ProblemHttpResult NotFoundPlan(string plan) =>
         TypedResults.Problem($"There is no plan '{plan}' that you may see.", statusCode: 404, title: "Not found");

@@ -41,8 +41,11 @@ public sealed class PlanSnapshot
     public static double Percent(IEnumerable<Provision> provisions)
     {
         var list = provisions.ToList();
-        return list.Count == 0 ? 0 : Math.Round(100.0 * list.Sum(p => p.Status) / (3.0 * list.Count), 1);
+        return Percent(list.Sum(p => p.Status), list.Count);
     }
+
+    public static double Percent(int statusTotal, int provisions) =>
+        provisions == 0 ? 0 : Math.Round(100.0 * statusTotal / (3.0 * provisions), 1);
 
     public IReadOnlyList<PhaseProgress> Progress() =>
         Phases.Select(ph =>

@@ -100,8 +100,16 @@ public sealed class PlanFileTests(Apps apps)
         var deep = new string('[', 5000) + new string(']', 5000);
         await ProblemAssert.IsProblem(await client.PostAsync("/api/v1/plans", Body(deep)), HttpStatusCode.UnprocessableEntity);
         var huge = await client.PostAsync("/api/v1/plans", new ByteArrayContent(new byte[17 * 1024 * 1024]) { Headers = { ContentType = new("application/json") } });
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, huge.StatusCode);
-        var brokenUtf8 = await client.PostAsync("/api/v1/plans", new ByteArrayContent([0x7B, 0x22, 0xC3, 0x28, 0x22, 0x3A, 0x31, 0x7D]) { Headers = { ContentType = new("application/json") } });
-        await ProblemAssert.IsProblem(brokenUtf8, HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("at most 16 MiB", (await ProblemAssert.IsProblem(huge, HttpStatusCode.RequestEntityTooLarge)).Detail());
+        // A plan whose title carries a broken UTF-8 sequence would otherwise parse: it must be refused, not stored mangled.
+        var valid = (await File.ReadAllTextAsync(TestFiles.GazaPlan)).Replace("\"code\": \"gaza-cp\"", "\"code\": \"broken-utf8\"", StringComparison.Ordinal);
+        var bytes = Encoding.UTF8.GetBytes(valid.Replace("Comprehensive Plan for Gaza", "Comprehensive Plan for Gaza \u0001", StringComparison.Ordinal)).ToList();
+        var at = bytes.IndexOf(0x01);
+        bytes[at] = 0xC3;
+        bytes.Insert(at + 1, 0x28);
+        var brokenUtf8 = await ProblemAssert.IsProblem(
+            await client.PostAsync("/api/v1/plans", new ByteArrayContent([.. bytes]) { Headers = { ContentType = new("application/json") } }), HttpStatusCode.UnprocessableEntity);
+        Assert.StartsWith("is not valid UTF-8", brokenUtf8.FieldErrors("body")[0]);
+        await ProblemAssert.IsProblem(await client.GetAsync("/api/v1/plans/broken-utf8"), HttpStatusCode.NotFound);
     }
 }
