@@ -43,6 +43,7 @@ public static class TrucelineApp
         services.AddSingleton(options.Database);
         services.AddSingleton(options);
         services.AddHttpContextAccessor();
+        services.AddSingleton<SignInThrottle>();
         services.AddScoped(sp =>
         {
             var db = options.Database.CreateContext(time);

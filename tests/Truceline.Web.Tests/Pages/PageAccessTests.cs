@@ -41,6 +41,29 @@ public sealed class PageAccessTests(Apps apps)
     }
 
     [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task GuessingAPasswordIsStoppedAfterTenAttempts(string db)
+    {
+        var app = await apps.Get(db);
+        var email = $"target-{Guid.NewGuid():N}@test.example";
+        await using (var context = app.OpenDb())
+        {
+            Assert.True((await Truceline.Web.Access.Accounts.AddUserAsync(context,
+                new Truceline.Web.Access.Accounts.NewUser(email, null, "verifier", "Participating test organisation", TestApp.Password), app.Clock)).Succeeded);
+        }
+        using var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = app.Address };
+        for (var i = 0; i < Truceline.Web.Access.SignInThrottle.PerAccount; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await FormSignIn.PostAsync(client, email, $"guess-number-{i}")).StatusCode);
+        }
+        // Now even the right password is refused until the window passes.
+        var blocked = await FormSignIn.PostAsync(client, email, TestApp.Password);
+        Assert.Equal(HttpStatusCode.TooManyRequests, blocked.StatusCode);
+        Assert.Contains("Too many sign-in attempts. Wait 15 minutes", await blocked.Content.ReadAsStringAsync());
+        // Another account from the same address is not affected.
+        Assert.Equal(HttpStatusCode.Redirect, (await FormSignIn.PostAsync(client, TestApp.Email(Role.Monitor), TestApp.Password)).StatusCode);
+    }
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
     public async Task AnAnalystSeesNoEditFormsAndCannotPostOne(string db)
     {
         var app = await apps.Get(db);

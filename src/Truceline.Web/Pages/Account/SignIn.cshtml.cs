@@ -7,7 +7,7 @@ using Truceline.Web.Access;
 
 namespace Truceline.Web.Pages.Account;
 
-public sealed class SignInModel(TrucelineDb db) : PageModel
+public sealed class SignInModel(TrucelineDb db, SignInThrottle throttle) : PageModel
 {
     public string? Email { get; private set; }
 
@@ -24,6 +24,12 @@ public sealed class SignInModel(TrucelineDb db) : PageModel
     {
         Email = email;
         ReturnUrl = returnUrl;
+        if (!throttle.TryAttempt(email, HttpContext.Connection.RemoteIpAddress?.ToString()))
+        {
+            Error = $"Too many sign-in attempts. Wait {SignInThrottle.AccountWindow.TotalMinutes:0} minutes and try again.";
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            return Page();
+        }
         var found = await Accounts.SignInAsync(db, email, password, ct);
         if (found is not { } account)
         {
