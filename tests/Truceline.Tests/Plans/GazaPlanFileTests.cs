@@ -6,21 +6,6 @@ namespace Truceline.Tests.Plans;
 /// <summary>The shipped plan is built from the two seed articles: every quote must be found in the article it names.</summary>
 public sealed partial class GazaPlanFileTests
 {
-    private static string Root
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "Truceline.slnx")))
-                {
-                    return dir.FullName;
-                }
-            }
-            throw new InvalidOperationException("Truceline.slnx not found above the test binaries.");
-        }
-    }
-
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();
 
@@ -28,7 +13,7 @@ public sealed partial class GazaPlanFileTests
 
     private static PlanFile Plan()
     {
-        var parsed = ImportPlan.Parse(File.ReadAllText(Path.Combine(Root, "data", "plans", "gaza-comprehensive-plan.json")));
+        var parsed = ImportPlan.Parse(File.ReadAllText(Path.Combine(TestPaths.Root, "data", "plans", "gaza-comprehensive-plan.json")));
         Assert.True(parsed.Succeeded, parsed.Failure?.Detail);
         return parsed.Value!;
     }
@@ -37,7 +22,7 @@ public sealed partial class GazaPlanFileTests
     public void EveryQuoteIsFoundVerbatimInTheSeedArticleItNames()
     {
         // ../shared/seeds beside the work tree, read in place.
-        var seeds = Path.Combine(Root, "..", "shared", "seeds");
+        var seeds = Path.Combine(TestPaths.Shared, "seeds");
         var articles = new Dictionary<string, string>
         {
             ["seed-000"] = Collapse(File.ReadAllText(Path.Combine(seeds, "000_04081f6c42232b4e.txt"))),
