@@ -293,7 +293,7 @@ public static class GeoJson
             var rings = Array(e, at).Select((r, i) =>
             {
                 var positions = Positions(r, $"{at}[{i}]", 4);
-                if (!positions[0].Equals3D(positions[^1]))
+                if (!positions[0].Equals2D(positions[^1]) || !positions[0].Z.Equals(positions[^1].Z))
                 {
                     Errors.Add($"{at}[{i}]", "the first and last positions of a linear ring must be the same");
                     throw new InvalidShape();
