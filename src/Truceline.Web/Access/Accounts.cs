@@ -14,7 +14,10 @@ public static class Accounts
 
     public sealed record NewUser(string? Email, string? DisplayName, string? Role, string? Organisation, string? Password, bool OrganisationParticipates = true);
 
-    public static async Task<Outcome<User>> AddUserAsync(TrucelineDb db, NewUser request, TimeProvider time, CancellationToken ct = default)
+    public static Task<Outcome<User>> AddUserAsync(TrucelineDb db, NewUser request, TimeProvider time, CancellationToken ct = default) =>
+        Writes.InTransactionAsync(db, () => DecideAddUserAsync(db, request, time, ct), ct);
+
+    private static async Task<Outcome<User>> DecideAddUserAsync(TrucelineDb db, NewUser request, TimeProvider time, CancellationToken ct = default)
     {
         var errors = new FieldErrors();
         if (string.IsNullOrWhiteSpace(request.Email) || !MailAddress.TryCreate(request.Email, out _))

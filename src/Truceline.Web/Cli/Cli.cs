@@ -223,7 +223,7 @@ public static class TrucelineCli
             var text = await TextInput.ReadUtf8Async(stream, ImportPlan.MaxFileBytes, f.Name, ct);
             var parsed = text.Succeeded ? ImportPlan.Parse(text.Value!) : text.Failure!;
             await using var db = OpenAsSystem(target);
-            var outcome = parsed.Succeeded ? await ImportPlan.RunAsync(db, parsed.Value!, TimeProvider.System, ct) : parsed.Failure!;
+            var outcome = parsed.Succeeded ? await ImportPlan.RunAsync(db, parsed.Value!, mayVerify: true, TimeProvider.System, ct) : parsed.Failure!;
             if (!outcome.Succeeded)
             {
                 var failure = outcome.Failure!;

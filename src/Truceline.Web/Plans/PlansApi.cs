@@ -20,6 +20,7 @@ public static class PlansApi
         api.MapPost("/plans", ImportPlanFile).RequireAuthorization(edit).WithSummary("Import a plan file (truceline-plan/1) as a new agreement");
         api.MapGet("/plans/{plan}", GetPlan).WithSummary("A plan by code or id: phases, progress, provisions");
         api.MapGet("/plans/{plan}/export", ExportPlanFile).WithSummary("The plan as a plan file, with what you may see");
+        api.MapGet("/plans/{plan}/audit", GetPlanAudit).WithSummary("The audit trail of the agreement, its phases, parties and sources").RequireAuthorization(Permissions.Policy(Permission.ReadAudit));
         api.MapGet("/plans/{plan}/sequencing", GetSequencing).WithSummary("Ready, blocked (with the whole chain), deadlines at risk, critical path per phase");
         api.MapGet("/plans/{plan}/sequencing/slip", GetSlip).WithSummary("What if a provision finishes on a later date: the knock-on");
         api.MapGet("/provisions/{id:guid}", GetProvision).WithSummary("A provision with its history, amendments, gates, blocking chain and metrics");
@@ -59,7 +60,7 @@ public static class PlansApi
         {
             return parsed.Failure!.ToProblem();
         }
-        var imported = await ImportPlan.RunAsync(db, parsed.Value!, time, ct);
+        var imported = await ImportPlan.RunAsync(db, parsed.Value!, request.HttpContext.User.Can(Permission.VerifyObservations), time, ct);
         if (!imported.Succeeded)
         {
             return imported.Failure!.ToProblem();
@@ -101,6 +102,17 @@ public static class PlansApi
 
     public static async Task<Results<Ok<ProvisionDetail>, ProblemHttpResult>> GetProvision(Guid id, TrucelineDb db, TimeProvider time, CancellationToken ct) =>
         await ProvisionDetails.LoadAsync(db, id, time, ct) is { } detail ? TypedResults.Ok(detail) : NotFoundProvision(id);
+
+    public static async Task<Results<Ok<List<AuditView>>, ProblemHttpResult>> GetPlanAudit(string plan, TrucelineDb db, CancellationToken ct)
+    {
+        var agreement = await PlanLookup.FindAgreementAsync(db, plan, ct);
+        if (agreement is null)
+        {
+            return NotFoundPlan(plan);
+        }
+        var entries = await ProvisionDetails.AuditOfAsync(db, $"Agreement:{agreement.Id}", ct);
+        return TypedResults.Ok(entries.Select(PlanViews.Audit).ToList());
+    }
 
     public static async Task<Results<Ok<List<AuditView>>, ProblemHttpResult>> GetProvisionAudit(Guid id, TrucelineDb db, CancellationToken ct)
     {

@@ -44,9 +44,10 @@ public static class ProvisionDetails
     }
 
     /// <summary>The provision's own audit entries and those of its history, amendments, gates, metrics and observations.</summary>
-    public static Task<List<AuditEntry>> AuditAsync(TrucelineDb db, Guid provisionId, CancellationToken ct)
-    {
-        var subject = $"Provision:{provisionId}";
-        return db.AuditEntries.AsNoTracking().Where(e => e.Subject == subject).OrderByDescending(e => e.Seq).Take(500).ToListAsync(ct);
-    }
+    public static Task<List<AuditEntry>> AuditAsync(TrucelineDb db, Guid provisionId, CancellationToken ct) =>
+        AuditOfAsync(db, $"Provision:{provisionId}", ct);
+
+    /// <summary>The newest entries shown on a record's page; each is filtered by the reader's access like the record it describes.</summary>
+    public static Task<List<AuditEntry>> AuditOfAsync(TrucelineDb db, string subject, CancellationToken ct) =>
+        db.AuditEntries.AsNoTracking().Where(e => e.Subject == subject).OrderByDescending(e => e.Seq).Take(500).ToListAsync(ct);
 }

@@ -15,9 +15,22 @@ public static class Visibility
             || e.Classification == Classification.Public
             || (e.Classification == Classification.Restricted && db.ViewerParticipates)
             || (e.Classification == Classification.Confidential
-                && (e.OwnerOrganisationId == db.ViewerOrganisationId
+                && ((db.ViewerOrganisationId != null && e.OwnerOrganisationId == db.ViewerOrganisationId)
                     || (e.ConfidentialTo != null
                         && (e.ConfidentialTo.Contains(db.ViewerOrganisationToken) || e.ConfidentialTo.Contains(db.ViewerRoleToken)))));
+
+    /// <summary>Both conditions, as one filter expression (EF Core allows one query filter per entity).</summary>
+    public static Expression<Func<T, bool>> And<T>(this Expression<Func<T, bool>> first, Expression<Func<T, bool>> second)
+    {
+        var parameter = first.Parameters[0];
+        var body = new Rebind(second.Parameters[0], parameter).Visit(second.Body);
+        return Expression.Lambda<Func<T, bool>>(Expression.AndAlso(first.Body, body), parameter);
+    }
+
+    private sealed class Rebind(ParameterExpression from, ParameterExpression to) : ExpressionVisitor
+    {
+        protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : node;
+    }
 
     /// <summary>The same rule in memory, for a record already loaded (for example to decide what to publish).</summary>
     public static bool MayRead(Viewer viewer, IClassified record) =>

@@ -23,6 +23,11 @@ public static class AuditChain
             e.Action,
             e.Changes,
             e.PrevHash);
+        // Entries from before migration 0004 had no classification; a public, unowned entry hashes as they did.
+        if (e.Classification != Access.Classification.Public || e.OwnerOrganisationId is not null || e.ConfidentialTo is not null)
+        {
+            text = string.Join('\n', text, e.Classification.ToString(), e.OwnerOrganisationId?.ToString() ?? "", e.ConfidentialTo ?? "");
+        }
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 
@@ -41,7 +46,7 @@ public static class AuditChain
         var previousHash = Genesis;
         long expectedSeq = 1;
         long checkedCount = 0;
-        await foreach (var e in db.AuditEntries.AsNoTracking().OrderBy(a => a.Seq).AsAsyncEnumerable().WithCancellation(ct))
+        await foreach (var e in db.AuditEntries.IgnoreQueryFilters().AsNoTracking().OrderBy(a => a.Seq).AsAsyncEnumerable().WithCancellation(ct))
         {
             if (e.Seq != expectedSeq)
             {

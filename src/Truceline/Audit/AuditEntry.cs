@@ -3,7 +3,7 @@ namespace Truceline.Audit;
 /// <summary>One change to one record, hash-chained to the entry before it. Append-only: the database
 /// refuses UPDATE and DELETE on this table (see the migrations), and <see cref="AuditChain"/> detects
 /// any change made behind the database's back.</summary>
-public sealed class AuditEntry
+public sealed class AuditEntry : Access.IClassified
 {
     public long Seq { get; set; }
 
@@ -26,6 +26,12 @@ public sealed class AuditEntry
     public required string PrevHash { get; set; }
 
     public required string Hash { get; set; }
+
+    public Access.Classification Classification { get; set; }
+
+    public Guid? OwnerOrganisationId { get; set; }
+
+    public string? ConfidentialTo { get; set; }
 }
 
 /// <summary>A property whose value never enters the audit text: personal data and secrets appear only as "changed".</summary>

@@ -38,7 +38,8 @@ public sealed class AuditInterceptor(TimeProvider time) : SaveChangesInterceptor
         if (eventData.Context is TrucelineDb db)
         {
             await BeginIfNeededAsync(db, cancellationToken);
-            var last = await db.AuditEntries.AsNoTracking().OrderByDescending(a => a.Seq)
+            // The chain's last link, whoever may read it: a writer who saw a filtered tail would fork the chain.
+            var last = await db.AuditEntries.IgnoreQueryFilters().AsNoTracking().OrderByDescending(a => a.Seq)
                 .Select(a => new LastLink(a.Seq, a.Hash)).FirstOrDefaultAsync(cancellationToken);
             AppendEntries(db, last);
         }
@@ -102,7 +103,7 @@ public sealed class AuditInterceptor(TimeProvider time) : SaveChangesInterceptor
         }
         if (db.IsPostgres)
         {
-            db.Database.ExecuteSqlRaw("SELECT pg_advisory_xact_lock(7411)");
+            db.Database.ExecuteSqlRaw(Writes.LockSql);
         }
     }
 
@@ -118,12 +119,12 @@ public sealed class AuditInterceptor(TimeProvider time) : SaveChangesInterceptor
         }
         if (db.IsPostgres)
         {
-            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(7411)", ct);
+            await db.Database.ExecuteSqlRawAsync(Writes.LockSql, ct);
         }
     }
 
     private static LastLink? LastEntry(TrucelineDb db) =>
-        db.AuditEntries.AsNoTracking().OrderByDescending(a => a.Seq).Select(a => new LastLink(a.Seq, a.Hash)).FirstOrDefault();
+        db.AuditEntries.IgnoreQueryFilters().AsNoTracking().OrderByDescending(a => a.Seq).Select(a => new LastLink(a.Seq, a.Hash)).FirstOrDefault();
 
     private static bool HasAuditableChanges(TrucelineDb db) =>
         db.ChangeTracker.Entries().Any(e => e.Entity is not AuditEntry && e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted);
@@ -165,6 +166,10 @@ public sealed class AuditInterceptor(TimeProvider time) : SaveChangesInterceptor
                 Changes = changes,
                 PrevHash = prev,
                 Hash = "",
+                // The entry is exactly as visible as the record it describes (a restricted metric's values stay restricted).
+                Classification = entry.Entity is Access.IClassified c ? c.Classification : Access.Classification.Public,
+                OwnerOrganisationId = (entry.Entity as Access.IClassified)?.OwnerOrganisationId,
+                ConfidentialTo = (entry.Entity as Access.IClassified)?.ConfidentialTo,
             };
             audit.Hash = AuditChain.ComputeHash(audit);
             prev = audit.Hash;

@@ -113,10 +113,13 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
         b.Entity<Observation>().HasOne<Metric>().WithMany().HasForeignKey(x => x.MetricId).OnDelete(DeleteBehavior.Restrict);
         b.Entity<Observation>().HasOne<Provision>().WithMany().HasForeignKey(x => x.ProvisionId).OnDelete(DeleteBehavior.Restrict);
 
+        // A record is visible when its own classification allows it and its parent is visible: a public
+        // provision of a restricted agreement is restricted. EF applies the parent's filter inside the subquery.
         b.Entity<Agreement>().HasQueryFilter(Visibility.Filter<Agreement>(this));
-        b.Entity<Provision>().HasQueryFilter(Visibility.Filter<Provision>(this));
-        b.Entity<Metric>().HasQueryFilter(Visibility.Filter<Metric>(this));
-        b.Entity<Observation>().HasQueryFilter(Visibility.Filter<Observation>(this));
+        b.Entity<Provision>().HasQueryFilter(Visibility.Filter<Provision>(this).And(p => Agreements.Any(a => a.Id == p.AgreementId)));
+        b.Entity<Metric>().HasQueryFilter(Visibility.Filter<Metric>(this).And(m => Provisions.Any(p => p.Id == m.ProvisionId)));
+        b.Entity<Observation>().HasQueryFilter(Visibility.Filter<Observation>(this).And(o => Metrics.Any(m => m.Id == o.MetricId)));
+        b.Entity<AuditEntry>().HasQueryFilter(Visibility.Filter<AuditEntry>(this));
 
         foreach (var entity in b.Model.GetEntityTypes())
         {

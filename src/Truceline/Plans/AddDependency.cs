@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Truceline.Common;
 using Truceline.Data;
+using Truceline.Plans.Sequencing;
 
 namespace Truceline.Plans;
 
@@ -10,7 +11,10 @@ public static class AddDependency
 {
     public sealed record Request(string? Prerequisite, int? RequiredStatus, string? Metric, double? Threshold, string? Note);
 
-    public static async Task<Outcome<Dependency>> RunAsync(TrucelineDb db, Guid provisionId, Request request, TimeProvider time, CancellationToken ct = default)
+    public static Task<Outcome<Dependency>> RunAsync(TrucelineDb db, Guid provisionId, Request request, TimeProvider time, CancellationToken ct = default) =>
+        Writes.InTransactionAsync(db, () => DecideAsync(db, provisionId, request, time, ct), ct);
+
+    private static async Task<Outcome<Dependency>> DecideAsync(TrucelineDb db, Guid provisionId, Request request, TimeProvider time, CancellationToken ct = default)
     {
         var errors = new FieldErrors();
         if (string.IsNullOrWhiteSpace(request.Prerequisite))
@@ -62,11 +66,21 @@ public static class AddDependency
                 return Failure.Invalid("metric", $"'{request.Metric}' is not a metric of {snapshot.Agreement.Code} (write PROVISION/METRIC)");
             }
         }
-        if (snapshot.Dependencies.Any(d => d.DependentId == provision.Id && d.PrerequisiteId == prerequisite.Id))
+        // Cycles are checked on the whole agreement, including provisions this user may not see (their codes are
+        // not shown): a cycle through a hidden provision is still a cycle.
+        var all = await db.Provisions.IgnoreQueryFilters().AsNoTracking().Where(p => p.AgreementId == provision.AgreementId)
+            .Select(p => new { p.Id, p.Code }).ToListAsync(ct);
+        var edges = await db.Dependencies.AsNoTracking().Where(d => d.AgreementId == provision.AgreementId)
+            .Select(d => new { d.DependentId, d.PrerequisiteId }).ToListAsync(ct);
+        if (edges.Any(d => d.DependentId == provision.Id && d.PrerequisiteId == prerequisite.Id))
         {
             return Failure.Conflict("Dependency exists", $"{provision.Code} already depends on {prerequisite.Code}.");
         }
-        if (snapshot.Graph.CycleIfAdded(provision.Id, prerequisite.Id) is { } cycle)
+        var visible = snapshot.Provisions.Select(p => p.Id).ToHashSet();
+        var whole = new PlanGraph(
+            all.Select(p => new GraphNode(p.Id, visible.Contains(p.Id) ? p.Code : "(a provision you may not see)", Guid.Empty, 0, null, 0)).ToList(),
+            edges.Select(d => new GraphEdge(d.PrerequisiteId, d.DependentId, ImplementationStatus.Full, true, null)).ToList());
+        if (whole.CycleIfAdded(provision.Id, prerequisite.Id) is { } cycle)
         {
             return Failure.Conflict("Dependency cycle",
                 $"{provision.Code} cannot depend on {prerequisite.Code}: that would make a cycle ({string.Join(" depends on ", cycle)}).");
@@ -80,7 +94,7 @@ public static class AddDependency
             MetricId = metric?.Id,
             Threshold = request.Threshold,
             Note = string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim(),
-            Ordinal = snapshot.Dependencies.Count(d => d.DependentId == provision.Id),
+            Ordinal = edges.Count(d => d.DependentId == provision.Id),
         };
         db.Dependencies.Add(dependency);
         await db.SaveChangesAsync(ct);

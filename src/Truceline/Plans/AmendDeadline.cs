@@ -13,7 +13,10 @@ public static class AmendDeadline
 
     public sealed record Result(DeadlineAmendment Amendment, IReadOnlyList<KnockOn> KnockOn);
 
-    public static async Task<Outcome<Result>> RunAsync(TrucelineDb db, Guid provisionId, Request request, TimeProvider time, CancellationToken ct = default)
+    public static Task<Outcome<Result>> RunAsync(TrucelineDb db, Guid provisionId, Request request, TimeProvider time, CancellationToken ct = default) =>
+        Writes.InTransactionAsync(db, () => DecideAsync(db, provisionId, request, time, ct), ct);
+
+    private static async Task<Outcome<Result>> DecideAsync(TrucelineDb db, Guid provisionId, Request request, TimeProvider time, CancellationToken ct = default)
     {
         var errors = new FieldErrors();
         if (request.Deadline is null)

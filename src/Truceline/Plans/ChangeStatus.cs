@@ -9,7 +9,10 @@ public static class ChangeStatus
 {
     public sealed record Request(int? Status, string? Evidence, string? Source, DateOnly? EffectiveOn);
 
-    public static async Task<Outcome<StatusChange>> RunAsync(TrucelineDb db, Guid provisionId, Request request, TimeProvider time, CancellationToken ct = default)
+    public static Task<Outcome<StatusChange>> RunAsync(TrucelineDb db, Guid provisionId, Request request, TimeProvider time, CancellationToken ct = default) =>
+        Writes.InTransactionAsync(db, () => DecideAsync(db, provisionId, request, time, ct), ct);
+
+    private static async Task<Outcome<StatusChange>> DecideAsync(TrucelineDb db, Guid provisionId, Request request, TimeProvider time, CancellationToken ct = default)
     {
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var errors = new FieldErrors();

@@ -9,7 +9,10 @@ public static class RecordObservation
 {
     public sealed record Request(DateOnly? ObservedOn, double? Value, string? Source, VerificationState? Verification);
 
-    public static async Task<Outcome<Observation>> RunAsync(TrucelineDb db, Guid metricId, Request request, bool mayVerify, TimeProvider time, CancellationToken ct = default)
+    public static Task<Outcome<Observation>> RunAsync(TrucelineDb db, Guid metricId, Request request, bool mayVerify, TimeProvider time, CancellationToken ct = default) =>
+        Writes.InTransactionAsync(db, () => DecideAsync(db, metricId, request, mayVerify, time, ct), ct);
+
+    private static async Task<Outcome<Observation>> DecideAsync(TrucelineDb db, Guid metricId, Request request, bool mayVerify, TimeProvider time, CancellationToken ct = default)
     {
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var errors = new FieldErrors();
@@ -67,7 +70,10 @@ public static class RecordObservation
         return observation;
     }
 
-    public static async Task<Outcome<Observation>> VerifyAsync(TrucelineDb db, Guid observationId, VerificationState? state, CancellationToken ct = default)
+    public static Task<Outcome<Observation>> VerifyAsync(TrucelineDb db, Guid observationId, VerificationState? state, CancellationToken ct = default) =>
+        Writes.InTransactionAsync(db, () => DecideVerificationAsync(db, observationId, state, ct), ct);
+
+    private static async Task<Outcome<Observation>> DecideVerificationAsync(TrucelineDb db, Guid observationId, VerificationState? state, CancellationToken ct = default)
     {
         if (state is null)
         {

@@ -17,12 +17,27 @@ public sealed class MigrationTests
         var first = await Migrator.MigrateAsync(target, targetVersion: 1);
         Assert.Equal((0, 1), (first.From, first.To));
 
-        // A version-1 installation with a user in it…
-        await using (var ctx = target.CreateContext(TimeProvider.System))
+        // A version-1 installation with a user in it, written as version 1 wrote it, audit entry included.
+        var hasher = new Microsoft.AspNetCore.Identity.PasswordHasher<User>();
+        var orgId = Guid.CreateVersion7();
+        var userId = Guid.CreateVersion7();
+        var at = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+        var entry = new AuditEntry
         {
-            ctx.Viewer = Viewer.System("test");
-            var added = await Accounts.AddUserAsync(ctx, new Accounts.NewUser("early@test.example", "Early", "coordinator", "Early org", "early-password-1"), TimeProvider.System);
-            Assert.True(added.Succeeded, added.Failure?.Detail);
+            Seq = 1, At = at, Actor = "cli:installer", EntityType = "Organisation", EntityId = orgId.ToString(), Subject = $"Organisation:{orgId}",
+            Action = "created", Changes = "{\"before\":{},\"after\":{\"Name\":\"Early org\"}}", PrevHash = AuditChain.Genesis, Hash = "",
+        };
+        entry.Hash = AuditChain.ComputeHash(entry);
+        await using (var connection = OpenConnection(target))
+        {
+            await connection.OpenAsync();
+            await Exec(connection, target, "INSERT INTO organisations (id, name, participating, party_code, simulated, created_at) VALUES (@id, 'Early org', @t, NULL, @f, @at)",
+                ("id", orgId), ("t", true), ("f", false), ("at", at));
+            await Exec(connection, target, "INSERT INTO users (id, email, display_name, role, organisation_id, password_hash, disabled, created_at) VALUES (@id, 'early@test.example', 'Early', 'Coordinator', @org, @hash, @f, @at)",
+                ("id", userId), ("org", orgId), ("hash", hasher.HashPassword(null!, "early-password-1")), ("f", false), ("at", at));
+            await Exec(connection, target, "INSERT INTO audit_entries (seq, at, actor, entity_type, entity_id, subject, action, changes, prev_hash, hash) VALUES (1, @at, @actor, @type, @eid, @subject, @action, @changes, @prev, @hash)",
+                ("at", at), ("actor", entry.Actor), ("type", entry.EntityType), ("eid", entry.EntityId), ("subject", entry.Subject), ("action", entry.Action),
+                ("changes", entry.Changes), ("prev", entry.PrevHash), ("hash", entry.Hash));
         }
         // …is upgraded by the same command a new installation runs.
         var upgrade = await Executable.RunAsync("db", "migrate", "--db", target.ConnectionString);
@@ -34,13 +49,41 @@ public sealed class MigrationTests
         {
             ctx.Viewer = Viewer.System("test");
             Assert.NotNull(await Accounts.SignInAsync(ctx, "early@test.example", "early-password-1"));
-            var imported = await ImportPlan.RunAsync(ctx, ImportPlan.Parse(await File.ReadAllTextAsync(TestFiles.GazaPlan)).Value!, TimeProvider.System);
+            var imported = await ImportPlan.RunAsync(ctx, ImportPlan.Parse(await File.ReadAllTextAsync(TestFiles.GazaPlan)).Value!, mayVerify: true, TimeProvider.System);
             Assert.True(imported.Succeeded);
             Assert.Equal(23, await ctx.Provisions.CountAsync());
-            Assert.True((await AuditChain.VerifyAsync(ctx)).Intact);
+            // The version-1 entry still verifies, chained to everything written since.
+            var verdict = await AuditChain.VerifyAsync(ctx);
+            Assert.True(verdict.Intact, verdict.Message);
+            Assert.True(verdict.Checked > 1);
         }
         var again = await Executable.RunAsync("db", "migrate", "--db", target.ConnectionString);
         Assert.Contains($"schema is current (version {Migrator.Latest(target.Provider)})", again.Output);
+    }
+
+    private static System.Data.Common.DbConnection OpenConnection(DatabaseTarget target) => target.Provider == DbProvider.Sqlite
+        ? new Microsoft.Data.Sqlite.SqliteConnection(target.ConnectionString)
+        : new Npgsql.NpgsqlConnection(target.ConnectionString);
+
+    /// <summary>Raw SQL with values as each provider stores them (SQLite: text GUIDs and times, integer booleans).</summary>
+    private static async Task Exec(System.Data.Common.DbConnection connection, DatabaseTarget target, string sql, params (string Name, object Value)[] values)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in values)
+        {
+            var p = command.CreateParameter();
+            p.ParameterName = "@" + name;
+            p.Value = target.Provider == DbProvider.Postgres ? value : value switch
+            {
+                Guid g => g.ToString().ToUpperInvariant(),
+                DateTime d => d.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture),
+                bool b => b ? 1 : 0,
+                _ => value,
+            };
+            command.Parameters.Add(p);
+        }
+        await command.ExecuteNonQueryAsync();
     }
 
     [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]

@@ -21,7 +21,7 @@ public sealed class PlanFileTests(Apps apps)
     {
         var app = await apps.Get(db);
         var plan = await app.ImportGazaPlanAsync();
-        using var client = app.Client(Role.Coordinator);
+        using var client = app.Client(Role.Administrator);
         var exported = await client.GetStringAsync($"/api/v1/plans/{plan}/export");
 
         // The shipped file is itself in the canonical form an export writes, byte for byte.
@@ -40,12 +40,28 @@ public sealed class PlanFileTests(Apps apps)
     {
         var app = await apps.Get(db);
         var plan = await app.ImportGazaPlanAsync();
-        using var client = app.Client(Role.Coordinator);
+        using var client = app.Client(Role.Administrator);
         var json = (await File.ReadAllTextAsync(TestFiles.GazaPlan)).Replace("\"code\": \"gaza-cp\"", $"\"code\": \"{plan}\"", StringComparison.Ordinal);
         var problem = await ProblemAssert.IsProblem(await client.PostAsync("/api/v1/plans", Body(json)), HttpStatusCode.Conflict);
         Assert.Contains($"'{plan}' already exists", problem.Detail());
         Assert.Equal(23, await ProvisionCountAsync(client, plan));
         Assert.Single((await client.GetFromJsonAsync<List<PlanSummary>>("/api/v1/plans", Json.Options))!, p => p.Code == plan);
+    }
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task OnlyAVerifierOrAdministratorMayImportFiguresAlreadyMarkedVerified(string db)
+    {
+        var app = await apps.Get(db);
+        using var coordinator = app.Client(Role.Coordinator);
+        var code = "vouch-" + Guid.NewGuid().ToString("N")[..6];
+        var json = (await File.ReadAllTextAsync(TestFiles.GazaPlan)).Replace("\"code\": \"gaza-cp\"", $"\"code\": \"{code}\"", StringComparison.Ordinal);
+        var refused = await ProblemAssert.IsProblem(await coordinator.PostAsync("/api/v1/plans", Body(json)), HttpStatusCode.Forbidden);
+        Assert.Contains("18 observations marked verified or disputed", refused.Detail());
+        await ProblemAssert.IsProblem(await coordinator.GetAsync($"/api/v1/plans/{code}"), HttpStatusCode.NotFound);
+
+        var unvouched = json.Replace("\"verification\": \"verified\"", "\"verification\": \"unverified\"", StringComparison.Ordinal)
+            .Replace("\"verification\": \"disputed\"", "\"verification\": \"unverified\"", StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Created, (await coordinator.PostAsync("/api/v1/plans", Body(unvouched))).StatusCode);
     }
 
     [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
@@ -60,12 +76,16 @@ public sealed class PlanFileTests(Apps apps)
         provision["status"] = 9;
         provision["source"]!["quote"] = "";
         provision["obliges"] = new JsonArray("atlantis");
+        var dependsOn = doc["agreement"]!["phases"]![1]!["provisions"]!.AsArray().Single(p => (string?)p!["code"] == "P2-YELLOW-LINE")!["dependsOn"]!.AsArray();
+        dependsOn.Add(new JsonObject { ["provision"] = "P2-ISF-DEPLOY" });
 
         var problem = await ProblemAssert.IsProblem(await client.PostAsync("/api/v1/plans", Body(doc.ToJsonString())), HttpStatusCode.UnprocessableEntity);
         var at = "agreement.phases[1].provisions[0]";
         Assert.Contains(problem.FieldErrors($"{at}.status"), m => m.StartsWith("must be 0", StringComparison.Ordinal));
         Assert.NotEmpty(problem.FieldErrors($"{at}.source.quote"));
         Assert.Contains("'atlantis' is not one of agreement.parties", problem.FieldErrors($"{at}.obliges[0]")[0]);
+        Assert.Contains(problem.GetProperty("errors").EnumerateObject(), e => e.Name.EndsWith(".dependsOn[1].provision", StringComparison.Ordinal)
+            && e.Value[0].GetString() == "'P2-ISF-DEPLOY' is listed twice in dependsOn");
         await ProblemAssert.IsProblem(await client.GetAsync($"/api/v1/plans/{code}"), HttpStatusCode.NotFound);
     }
 

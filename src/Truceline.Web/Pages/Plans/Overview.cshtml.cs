@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Truceline.Data;
 using Truceline.Plans;
+using Truceline.Web.Access;
 using Truceline.Web.Plans;
 
 namespace Truceline.Web.Pages.Plans;
@@ -11,6 +12,10 @@ public sealed class OverviewModel(TrucelineDb db, TimeProvider time) : PageModel
     public PlanOverview? Overview { get; private set; }
 
     public SequencingView? Sequencing { get; private set; }
+
+    public IReadOnlyList<Truceline.Audit.AuditEntry> Audit { get; private set; } = [];
+
+    public bool CanReadAudit => User.Can(Truceline.Web.Access.Permission.ReadAudit);
 
     private PlanSnapshot? _snapshot;
 
@@ -33,6 +38,10 @@ public sealed class OverviewModel(TrucelineDb db, TimeProvider time) : PageModel
         Overview = PlanViews.Overview(snapshot);
         Sequencing = PlanViews.Sequencing(snapshot);
         this.MarkSimulated(snapshot.Agreement);
+        if (CanReadAudit)
+        {
+            Audit = await ProvisionDetails.AuditOfAsync(db, $"Agreement:{snapshot.Agreement.Id}", ct);
+        }
         return Page();
     }
 }

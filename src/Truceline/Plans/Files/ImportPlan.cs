@@ -29,12 +29,24 @@ public static partial class ImportPlan
         }
     }
 
-    public static async Task<Outcome<Agreement>> RunAsync(TrucelineDb db, PlanFile file, TimeProvider time, CancellationToken ct = default)
+    /// <param name="mayVerify">Whether the importer may vouch for figures: observations marked verified or
+    /// disputed open or close metric gates, so only a verifier (or the console) may bring them in.</param>
+    public static Task<Outcome<Agreement>> RunAsync(TrucelineDb db, PlanFile file, bool mayVerify, TimeProvider time, CancellationToken ct = default) =>
+        Writes.InTransactionAsync(db, () => DecideAsync(db, file, mayVerify, time, ct), ct);
+
+    private static async Task<Outcome<Agreement>> DecideAsync(TrucelineDb db, PlanFile file, bool mayVerify, TimeProvider time, CancellationToken ct = default)
     {
         var errors = Validate(file);
         if (errors.Any)
         {
             return errors.ToFailure();
+        }
+        var vouched = file.Agreement!.Phases!.SelectMany(ph => ph.Provisions ?? []).SelectMany(p => p.Metrics ?? [])
+            .SelectMany(m => m.Observations ?? []).Count(o => o.Verification != VerificationState.Unverified);
+        if (vouched > 0 && !mayVerify)
+        {
+            return new Failure(FailureKind.Forbidden, "Forbidden",
+                $"The file has {vouched} observations marked verified or disputed; only a verifier or an administrator may import them (or mark them unverified).");
         }
         var a = file.Agreement!;
         if (await db.Agreements.IgnoreQueryFilters().AnyAsync(x => x.Code == a.Code, ct))
@@ -313,6 +325,7 @@ public static partial class ImportPlan
                         {
                             errors.Add($"{mat}.observations[{oi}].value", "must be a finite number");
                         }
+                        Required(errors, $"{mat}.observations[{oi}].source", o.Source);
                     }
                 }
             }
@@ -325,6 +338,10 @@ public static partial class ImportPlan
                 foreach (var (d, di) in (p.DependsOn ?? []).Select((d, i) => (d, i)))
                 {
                     var at = $"agreement.phases[{pi}].provisions[{vi}].dependsOn[{di}]";
+                    if (d.Provision is not null && (p.DependsOn ?? []).Take(di).Any(earlier => earlier.Provision == d.Provision))
+                    {
+                        errors.Add($"{at}.provision", $"'{d.Provision}' is listed twice in dependsOn");
+                    }
                     if (d.Provision is null || !provisionPaths.ContainsKey(d.Provision))
                     {
                         errors.Add($"{at}.provision", $"'{d.Provision}' is not a provision of this plan");
