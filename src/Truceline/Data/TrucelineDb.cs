@@ -61,12 +61,15 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
 
     public DbSet<Observation> Observations => Set<Observation>();
 
+    public DbSet<Geo.Zone> Zones => Set<Geo.Zone>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
         builder.Properties<Classification>().HaveConversion<string>();
         builder.Properties<Role>().HaveConversion<string>();
         builder.Properties<MetricDirection>().HaveConversion<string>();
         builder.Properties<VerificationState>().HaveConversion<string>();
+        builder.Properties<Geo.ZoneKind>().HaveConversion<string>();
         builder.Properties<List<string>>().HaveConversion<StringListConverter, StringListComparer>();
     }
 
@@ -120,6 +123,7 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
         b.Entity<Metric>().HasQueryFilter(Visibility.Filter<Metric>(this).And(m => Provisions.Any(p => p.Id == m.ProvisionId)));
         b.Entity<Observation>().HasQueryFilter(Visibility.Filter<Observation>(this).And(o => Metrics.Any(m => m.Id == o.MetricId)));
         b.Entity<AuditEntry>().HasQueryFilter(Visibility.Filter<AuditEntry>(this));
+        b.Entity<Geo.Zone>().HasQueryFilter(Visibility.Filter<Geo.Zone>(this));
 
         foreach (var entity in b.Model.GetEntityTypes())
         {
