@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Truceline.Access;
 using Truceline.Data;
+using Truceline.Geo;
 using Truceline.Plans.Files;
 using Truceline.Web.Access;
 
@@ -67,12 +68,77 @@ public static class DemoData
                     throw new InvalidOperationException($"The demo plan {planFile} could not be imported: {imported.Failure!.Detail}");
                 }
             }
+            await LoadZonesAsync(db, time, ct);
             db.Settings.Add(new Setting { Key = PasswordKey, Value = password });
             db.Settings.Add(new Setting { Key = LoadedKey, Value = now.ToString("O") });
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
         return (password, Accounts.Select(a => new DemoUser($"{a.Role.Slug()}@demo.example", a.Role.Slug(), a.Organisation)).ToList());
+    }
+
+    public sealed record DemoLayer(string File, ZoneKind Kind, string? CodeProperty, string? NameProperty, string Source,
+        string? Approximation = null, DateOnly? ValidFrom = null, string? LeftSide = null, string? RightSide = null, string? ApproximationProperty = null);
+
+    /// <summary>The public layers in ../shared/data (read in place, never copied into the repository; credited in the README).</summary>
+    public static readonly DemoLayer[] Layers =
+    [
+        new("boundaries/ocha-codab-pse-adm2-gaza-governorates-20231019.geojson", ZoneKind.Governorate, "ADM2_PCODE", "ADM2_EN",
+            "OCHA COD-AB, State of Palestine administrative boundaries (Palestinian Ministry of Planning via OCHA oPt), 2023-10-19"),
+        new("crossings/gaza-crossings.geojson", ZoneKind.Crossing, "name", "name",
+            "Crossing coordinates from Wikipedia infoboxes; Zikim and Kissufim from mushon/nibal place points",
+            ApproximationProperty: "precision"),
+        new("yellow-line-and-zones/idf-held-area-behind-yellow-line-2025-10-19.geojson", ZoneKind.Area, null, null,
+            "Area behind the yellow line, digitised by gazamaps.com from the IDF map of 19 Oct 2025 (via B'Tselem / mushon/nibal)",
+            "A digitised copy of a published map, not an official boundary file", new DateOnly(2025, 10, 19)),
+        new("yellow-line-and-zones/al-mawasi-humanitarian-area.geojson", ZoneKind.Area, null, null,
+            "al-Mawasi \"humanitarian area\" (mushon/nibal)", "A drawn outline, not an official boundary file"),
+        new("yellow-line-and-zones/yellow-line-approx-derived-2025-10-19.geojson", ZoneKind.Line, null, null,
+            "Derived from the gazamaps.com held-area polygon and the OCHA Gaza outline",
+            "Approximate yellow line: the held area's inner edge, not an official line", new DateOnly(2025, 10, 19), "east (held area)", "west"),
+    ];
+
+    /// <summary>../shared/data beside the checkout, if it is there.</summary>
+    public static string? FindSharedData()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "shared", "data");
+                if (File.Exists(Path.Combine(candidate, Layers[0].File)))
+                {
+                    return candidate;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static async Task LoadZonesAsync(TrucelineDb db, TimeProvider time, CancellationToken ct)
+    {
+        if (FindSharedData() is not { } data || await db.Zones.AnyAsync(ct))
+        {
+            return;
+        }
+        foreach (var (layer, i) in Layers.Select((l, i) => (l, i)))
+        {
+            var features = GeoJson.Read(await File.ReadAllTextAsync(Path.Combine(data, layer.File), ct));
+            if (!features.Succeeded)
+            {
+                throw new InvalidOperationException($"{layer.File}: {features.Failure!.Detail}");
+            }
+            // Layers without a code property get the layer's own code ("area-2" …).
+            var named = layer.CodeProperty is null
+                ? features.Value!.Select((f, n) => f with { Id = features.Value!.Count == 1 ? Path.GetFileNameWithoutExtension(layer.File) : $"{Path.GetFileNameWithoutExtension(layer.File)}-{n + 1}" }).ToList()
+                : features.Value!;
+            var imported = await ImportZones.RunAsync(db, named, new ImportZones.Options(layer.Kind, layer.Source, layer.CodeProperty, layer.NameProperty,
+                layer.ValidFrom, null, layer.Approximation, layer.LeftSide, layer.RightSide, ApproximationProperty: layer.ApproximationProperty), time, ct);
+            if (!imported.Succeeded)
+            {
+                throw new InvalidOperationException($"{layer.File}: {imported.Failure!.Detail}");
+            }
+        }
     }
 
     /// <summary>The plan file shipped in data/plans, found from the app's folder or the working directory.</summary>

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Localization;
 using Microsoft.EntityFrameworkCore;
 using Truceline.Data;
 using Truceline.Web.Access;
+using Truceline.Web.Geo;
 using Truceline.Web.Plans;
 
 namespace Truceline.Web;
@@ -44,6 +45,7 @@ public static class TrucelineApp
         services.AddSingleton(options);
         services.AddHttpContextAccessor();
         services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<Truceline.Geo.ZoneCatalog>();
         services.AddScoped(sp =>
         {
             var db = options.Database.CreateContext(time);
@@ -146,6 +148,7 @@ public static class TrucelineApp
 
         app.MapAccessApi();
         app.MapPlansApi();
+        app.MapZonesApi();
         app.MapRazorPages();
         return app;
     }

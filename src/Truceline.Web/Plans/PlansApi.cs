@@ -21,7 +21,7 @@ public static class PlansApi
         api.MapGet("/plans/{plan}", GetPlan).WithSummary("A plan by code or id: phases, progress, provisions");
         api.MapGet("/plans/{plan}/export", ExportPlanFile).WithSummary("The plan as a plan file, with what you may see");
         api.MapGet("/plans/{plan}/audit", GetPlanAudit).WithSummary("The audit trail of the agreement, its phases, parties and sources").RequireAuthorization(Permissions.Policy(Permission.ReadAudit));
-        api.MapGet("/plans/{plan}/sequencing", GetSequencing).WithSummary("Ready, blocked (with the whole chain), deadlines at risk, critical path per phase");
+        api.MapGet("/plans/{plan}/sequencing", GetSequencing).WithSummary("Ready, blocked (with the gates each waits for), every unmet gate, deadlines at risk, critical path per phase");
         api.MapGet("/plans/{plan}/sequencing/slip", GetSlip).WithSummary("What if a provision finishes on a later date: the knock-on");
         api.MapGet("/provisions/{id:guid}", GetProvision).WithSummary("A provision with its history, amendments, gates, blocking chain and metrics");
         api.MapGet("/provisions/{id:guid}/audit", GetProvisionAudit).WithSummary("The audit trail of a provision and its history, gates and metrics").RequireAuthorization(Permissions.Policy(Permission.ReadAudit));

@@ -24,7 +24,8 @@ public static class ImportZones
         string? Approximation = null,
         string? LeftSide = null,
         string? RightSide = null,
-        Classification Classification = Classification.Public);
+        Classification Classification = Classification.Public,
+        string? ApproximationProperty = null);
 
     public sealed record Result(IReadOnlyList<Zone> Imported, IReadOnlyList<string> Closed, IReadOnlyList<string> Repaired);
 
@@ -49,7 +50,7 @@ public static class ImportZones
             errors.Add("$.features", "there is nothing to import");
         }
         var repaired = new List<string>();
-        var prepared = new List<(string Code, string Name, Geometry Geometry)>();
+        var prepared = new List<(string Code, string Name, Geometry Geometry, string? Approximation)>();
         foreach (var (f, i) in features.Select((f, i) => (f, i)))
         {
             var at = $"$.features[{i}]";
@@ -87,7 +88,9 @@ public static class ImportZones
                 geometry = GeometryFixer.Fix(geometry);
                 repaired.Add(code);
             }
-            prepared.Add((code, name!, geometry));
+            // A per-feature note (how precise this one geometry is) goes before the layer's general one.
+            var approximation = (options.ApproximationProperty is null ? null : f.Text(options.ApproximationProperty)) ?? options.Approximation;
+            prepared.Add((code, name!, geometry, string.IsNullOrWhiteSpace(approximation) ? null : approximation.Trim()));
         }
         if (errors.Any)
         {
@@ -97,7 +100,7 @@ public static class ImportZones
         var codes = prepared.Select(p => p.Code).ToList();
         var existing = await db.Zones.IgnoreQueryFilters().Where(z => codes.Contains(z.Code)).ToListAsync(ct);
         var closed = new List<string>();
-        foreach (var (code, _, _) in prepared)
+        foreach (var (code, _, _, _) in prepared)
         {
             foreach (var old in existing.Where(z => z.Code == code))
             {
@@ -128,7 +131,7 @@ public static class ImportZones
             ValidFrom = options.ValidFrom,
             ValidTo = options.ValidTo,
             Source = options.Source.Trim(),
-            Approximation = string.IsNullOrWhiteSpace(options.Approximation) ? null : options.Approximation.Trim(),
+            Approximation = p.Approximation,
             LeftSide = options.LeftSide,
             RightSide = options.RightSide,
             Classification = options.Classification,

@@ -1,0 +1,103 @@
+using System.Net;
+using System.Net.Http.Json;
+using Truceline.Access;
+using Truceline.Data;
+using Truceline.Geo;
+using Truceline.Web.Tests.Infrastructure;
+
+namespace Truceline.Web.Tests.Geo;
+
+public sealed class ZonesTests(Apps apps)
+{
+    private static string LineFile(double longitude)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"line-{Guid.NewGuid():N}.geojson");
+        var x = longitude.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        File.WriteAllText(path, "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"code\":\"test-line\"},"
+            + "\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[" + x + ",31.6],[" + x + ",31.2]]}}]}");
+        return path;
+    }
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task ALineThatMovesIsJudgedByTheVersionInForceOnEachDay(string db)
+    {
+        var target = Databases.Fresh(db);
+        await Migrator.MigrateAsync(target);
+        string[] common = ["--kind", "line", "--code-property", "code", "--source", "test", "--left-side", "east", "--right-side", "west", "--db", target.ConnectionString];
+        var first = await Executable.RunAsync(["zones", "import", LineFile(34.40), "--valid-from", "2026-01-01", .. common]);
+        Assert.True(first.ExitCode == 0, first.All);
+        var moved = await Executable.RunAsync(["zones", "import", LineFile(34.42), "--valid-from", "2026-03-01", .. common]);
+        Assert.True(moved.ExitCode == 0, moved.All);
+        Assert.Contains("Closed the earlier version of test-line (from 2026-01-01 now ends 2026-02-28)", moved.Output);
+        var overlap = await Executable.RunAsync(["zones", "import", LineFile(34.43), "--valid-from", "2026-02-01", "--valid-to", "2026-02-10", .. common]);
+        Assert.Equal(1, overlap.ExitCode);
+        Assert.Contains("test-line is already in force from 2026-01-01 to 2026-02-28", overlap.Output);
+
+        await using var ctx = target.CreateContext(TimeProvider.System);
+        ctx.Viewer = Viewer.System("test");
+        var catalog = await new ZoneCatalog().CurrentAsync(ctx);
+        Assert.Equal("east", Assert.Single(catalog.Classify(34.41, 31.4, new DateOnly(2026, 2, 28), ctx.Viewer).Lines).Side);
+        Assert.Equal("west", Assert.Single(catalog.Classify(34.41, 31.4, new DateOnly(2026, 3, 1), ctx.Viewer).Lines).Side);
+        Assert.Empty(catalog.Classify(34.41, 31.4, new DateOnly(2025, 12, 31), ctx.Viewer).Lines);
+    }
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task ThePlacesApiClassifiesAPointAndNamesBadCoordinates(string db)
+    {
+        var app = await apps.Get(db);
+        await using (var ctx = app.OpenDb())
+        {
+            // Governorates are imported once per test database; a second import of the same codes would overlap.
+            if (!ctx.Zones.Any(z => z.Kind == ZoneKind.Governorate))
+            {
+                var governorates = GeoJson.Read(await File.ReadAllTextAsync(Path.Combine(TestFiles.Shared, "data", "boundaries", "ocha-codab-pse-adm2-gaza-governorates-20231019.geojson"))).Value!;
+                var imported = await ImportZones.RunAsync(ctx, governorates, new ImportZones.Options(ZoneKind.Governorate, "OCHA COD-AB", "ADM2_PCODE", "ADM2_EN"), app.Clock);
+                Assert.True(imported.Succeeded, imported.Failure?.Detail);
+            }
+        }
+        using var client = app.Client(Role.Monitor);
+        var place = (await client.GetFromJsonAsync<PlaceClassification>("/api/v1/places?lat=31.3462&lon=34.3063", Json.Options))!;
+        Assert.Equal(("PS0270", "Khan Younis", false), (place.Governorate?.Code, place.Governorate?.Name, place.OutsideArea));
+        var sea = (await client.GetFromJsonAsync<PlaceClassification>("/api/v1/places?lat=31.50&lon=34.20", Json.Options))!;
+        Assert.True(sea.OutsideArea);
+        Assert.True(sea.MetersOutsideGovernorates > ZoneCatalog.GovernorateToleranceMeters);
+
+        var bad = await ProblemAssert.IsProblem(await client.GetAsync("/api/v1/places?lat=131.3&lon=34,3"), HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("131.3 is out of range (-90 to 90)", bad.FieldErrors("lat")[0]);
+        Assert.Equal("'34,3' is not a number in decimal degrees", bad.FieldErrors("lon")[0]);
+
+        var zones = await client.GetAsync("/api/v1/zones?kind=governorate");
+        Assert.Equal("application/geo+json", zones.Content.Headers.ContentType?.MediaType);
+        var parsed = GeoJson.Read(await zones.Content.ReadAsStringAsync());
+        Assert.True(parsed.Succeeded, parsed.Failure?.Detail);
+        Assert.Contains(parsed.Value!, f => f.Text("code") == "PS0275" && f.Text("source") == "OCHA COD-AB");
+        await ProblemAssert.IsProblem(await client.GetAsync("/api/v1/zones?kind=ocean"), HttpStatusCode.UnprocessableEntity);
+    }
+
+    [Fact]
+    public async Task HostileGeoJsonFilesImportNothingAndSayWhy()
+    {
+        var target = Databases.Fresh("sqlite");
+        await Migrator.MigrateAsync(target);
+        var broken = Path.Combine(Path.GetTempPath(), $"broken-{Guid.NewGuid():N}.geojson");
+        await File.WriteAllBytesAsync(broken, [.. "{\"type\":\"Point\",\"coordinates\":[34.4,31.5],\"x\":\""u8.ToArray(), 0xC3, 0x28, .. "\"}"u8.ToArray()]);
+        var encoding = await Executable.RunAsync("zones", "import", broken, "--kind", "crossing", "--source", "x", "--db", target.ConnectionString);
+        Assert.Equal(1, encoding.ExitCode);
+        Assert.Contains("is not valid UTF-8", encoding.Output);
+
+        var wrongKind = await Executable.RunAsync("zones", "import", Path.Combine(TestFiles.Shared, "data", "crossings", "gaza-crossings.geojson"),
+            "--kind", "governorate", "--code-property", "name", "--source", "x", "--db", target.ConnectionString);
+        Assert.Equal(1, wrongKind.ExitCode);
+        Assert.Contains("$.features[0].geometry: a governorate cannot be a Point", wrongKind.Output);
+
+        var swapped = Path.Combine(Path.GetTempPath(), $"swapped-{Guid.NewGuid():N}.geojson");
+        await File.WriteAllTextAsync(swapped, "{\"type\":\"Feature\",\"id\":\"x\",\"properties\":{},\"geometry\":{\"type\":\"Point\",\"coordinates\":[31.5,134.4]}}");
+        var outside = await Executable.RunAsync("zones", "import", swapped, "--kind", "crossing", "--source", "x", "--db", target.ConnectionString);
+        Assert.Equal(1, outside.ExitCode);
+        Assert.Contains("outside the world (WGS 84: longitude first)", outside.Output);
+
+        await using var ctx = target.CreateContext(TimeProvider.System);
+        ctx.Viewer = Viewer.System("test");
+        Assert.Empty(ctx.Zones);
+    }
+}
