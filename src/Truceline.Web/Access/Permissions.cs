@@ -11,6 +11,8 @@ public enum Permission
     VerifyObservations,
     ReadAudit,
     Administer,
+    SubmitReports,
+    ReadSourceIdentity,
 }
 
 /// <summary>Which roles may do what: the one table every endpoint and page consults.</summary>
@@ -24,6 +26,9 @@ public static class Permissions
         Permission.VerifyObservations => [Role.Administrator, Role.Verifier],
         Permission.ReadAudit => [Role.Administrator, Role.Coordinator, Role.Verifier, Role.Analyst],
         Permission.Administer => [Role.Administrator],
+        Permission.SubmitReports => [Role.Administrator, Role.Coordinator, Role.Monitor, Role.Verifier, Role.PartyLiaison, Role.Agency],
+        // Who a source is stays with the coordination centre and the verifiers: never the parties, never outsiders.
+        Permission.ReadSourceIdentity => [Role.Administrator, Role.Coordinator, Role.Verifier],
     };
 
     public static string Policy(Permission permission) => $"perm:{permission}";

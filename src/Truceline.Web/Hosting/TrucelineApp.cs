@@ -10,11 +10,13 @@ using Microsoft.EntityFrameworkCore;
 using Truceline.Data;
 using Truceline.Web.Access;
 using Truceline.Web.Geo;
+using Truceline.Web.Incidents;
 using Truceline.Web.Plans;
 
 namespace Truceline.Web;
 
-public sealed record ServeOptions(DatabaseTarget Database, string Urls, bool Demo, TimeProvider? Time = null, string? ContentRoot = null);
+public sealed record ServeOptions(DatabaseTarget Database, string Urls, bool Demo, TimeProvider? Time = null, string? ContentRoot = null,
+    Truceline.Access.PersonalData? PersonalData = null);
 
 /// <summary>Builds the web application. Used by 'truceline serve' and by the tests, which start the same app on a free port.</summary>
 public static class TrucelineApp
@@ -46,6 +48,7 @@ public static class TrucelineApp
         services.AddHttpContextAccessor();
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<Truceline.Geo.ZoneCatalog>();
+        services.AddSingleton(options.PersonalData ?? Truceline.Access.PersonalData.FromFile(options.Database.PersonalDataKeyFile));
         services.AddScoped(sp =>
         {
             var db = options.Database.CreateContext(time);
@@ -149,6 +152,7 @@ public static class TrucelineApp
         app.MapAccessApi();
         app.MapPlansApi();
         app.MapZonesApi();
+        app.MapReportsApi();
         app.MapRazorPages();
         return app;
     }

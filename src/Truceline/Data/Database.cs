@@ -51,6 +51,13 @@ public sealed record DatabaseTarget(DbProvider Provider, string ConnectionString
         return new(DbProvider.Sqlite, sqlite.ConnectionString, $"SQLite {full}");
     }
 
+    /// <summary>Where the key for personal data lives: never in the database. $TRUCELINE_PII_KEY_FILE, else beside a
+    /// SQLite file, else data/truceline.pii.key in the working directory.</summary>
+    public string PersonalDataKeyFile =>
+        Environment.GetEnvironmentVariable("TRUCELINE_PII_KEY_FILE") is { Length: > 0 } configured ? configured
+        : Provider == DbProvider.Sqlite ? new SqliteConnectionStringBuilder(ConnectionString).DataSource + ".pii.key"
+        : Path.GetFullPath(Path.Combine("data", "truceline.pii.key"));
+
     public void Configure(DbContextOptionsBuilder options, TimeProvider time)
     {
         switch (Provider)

@@ -63,6 +63,8 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
 
     public DbSet<Geo.Zone> Zones => Set<Geo.Zone>();
 
+    public DbSet<Incidents.Report> Reports => Set<Incidents.Report>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
         builder.Properties<Classification>().HaveConversion<string>();
@@ -70,6 +72,8 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
         builder.Properties<MetricDirection>().HaveConversion<string>();
         builder.Properties<VerificationState>().HaveConversion<string>();
         builder.Properties<Geo.ZoneKind>().HaveConversion<string>();
+        builder.Properties<Incidents.Channel>().HaveConversion<string>();
+        builder.Properties<Incidents.SourceType>().HaveConversion<string>();
         builder.Properties<List<string>>().HaveConversion<StringListConverter, StringListComparer>();
     }
 
@@ -124,6 +128,8 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
         b.Entity<Observation>().HasQueryFilter(Visibility.Filter<Observation>(this).And(o => Metrics.Any(m => m.Id == o.MetricId)));
         b.Entity<AuditEntry>().HasQueryFilter(Visibility.Filter<AuditEntry>(this));
         b.Entity<Geo.Zone>().HasQueryFilter(Visibility.Filter<Geo.Zone>(this));
+        b.Entity<Incidents.Report>().HasQueryFilter(Visibility.Filter<Incidents.Report>(this));
+        b.Entity<Incidents.Report>().HasIndex(r => new { r.Channel, r.ClientId }).IsUnique();
 
         foreach (var entity in b.Model.GetEntityTypes())
         {

@@ -38,21 +38,33 @@ public sealed class AccessMatrixTests(Apps apps)
         new("POST", "/api/v1/tokens", Permission.Administer, "{}"),
         new("DELETE", $"/api/v1/tokens/{Guid.Empty}", Permission.Administer),
         new("GET", "/api/v1/audit/verify", Permission.Administer),
+        new("GET", "/api/v1/zones", Permission.ReadPlans),
+        new("GET", "/api/v1/places?lat=31.35&lon=34.31", Permission.ReadPlans),
+        new("GET", "/api/v1/reports", Permission.ReadPlans),
+        new("GET", "/api/v1/reports/{r}", Permission.ReadPlans),
+        new("POST", "/api/v1/reports", Permission.SubmitReports, "{}"),
     ];
 
-    private static async Task<(string Plan, Guid Provision, Guid Metric, Guid Observation)> ArrangeAsync(TestApp app)
+    private static async Task<(string Plan, Guid Provision, Guid Metric, Guid Observation, Guid Report)> ArrangeAsync(TestApp app)
     {
         var plan = await app.ImportGazaPlanAsync();
+        await app.EnsureGovernoratesAsync();
         var provision = await app.ProvisionIdAsync(plan, "P1-AID");
         using var client = app.Client(Role.Administrator);
         var metric = (await client.GetFromJsonAsync<ProvisionDetail>($"/api/v1/provisions/{provision}", Json.Options))!.Metrics[0];
-        return (plan, provision, metric.Id, metric.Observations[0].Id);
+        // A public report, so that every role may read it.
+        var report = await client.PostAsync("/api/v1/reports", new StringContent(
+            "{\"sourceType\":\"media\",\"occurredOn\":\"2026-11-01\",\"latitude\":31.35,\"longitude\":34.31,\"eventType\":\"Battles\",\"classification\":\"public\"}",
+            Encoding.UTF8, "application/json"));
+        var reportId = (await report.Content.ReadFromJsonAsync<Truceline.Web.Incidents.ReportView>(Json.Options))!.Id;
+        return (plan, provision, metric.Id, metric.Observations[0].Id, reportId);
     }
 
-    private static HttpRequestMessage Request(Call call, (string Plan, Guid Provision, Guid Metric, Guid Observation) ids)
+    private static HttpRequestMessage Request(Call call, (string Plan, Guid Provision, Guid Metric, Guid Observation, Guid Report) ids)
     {
         var path = call.Path.Replace("{plan}", ids.Plan, StringComparison.Ordinal).Replace("{p}", ids.Provision.ToString(), StringComparison.Ordinal)
-            .Replace("{m}", ids.Metric.ToString(), StringComparison.Ordinal).Replace("{o}", ids.Observation.ToString(), StringComparison.Ordinal);
+            .Replace("{m}", ids.Metric.ToString(), StringComparison.Ordinal).Replace("{o}", ids.Observation.ToString(), StringComparison.Ordinal)
+            .Replace("{r}", ids.Report.ToString(), StringComparison.Ordinal);
         var request = new HttpRequestMessage(new HttpMethod(call.Method), path);
         if (call.Body is not null)
         {

@@ -45,16 +45,7 @@ public sealed class ZonesTests(Apps apps)
     public async Task ThePlacesApiClassifiesAPointAndNamesBadCoordinates(string db)
     {
         var app = await apps.Get(db);
-        await using (var ctx = app.OpenDb())
-        {
-            // Governorates are imported once per test database; a second import of the same codes would overlap.
-            if (!ctx.Zones.Any(z => z.Kind == ZoneKind.Governorate))
-            {
-                var governorates = GeoJson.Read(await File.ReadAllTextAsync(Path.Combine(TestFiles.Shared, "data", "boundaries", "ocha-codab-pse-adm2-gaza-governorates-20231019.geojson"))).Value!;
-                var imported = await ImportZones.RunAsync(ctx, governorates, new ImportZones.Options(ZoneKind.Governorate, "OCHA COD-AB", "ADM2_PCODE", "ADM2_EN"), app.Clock);
-                Assert.True(imported.Succeeded, imported.Failure?.Detail);
-            }
-        }
+        await app.EnsureGovernoratesAsync();
         using var client = app.Client(Role.Monitor);
         var place = (await client.GetFromJsonAsync<PlaceClassification>("/api/v1/places?lat=31.3462&lon=34.3063", Json.Options))!;
         Assert.Equal(("PS0270", "Khan Younis", false), (place.Governorate?.Code, place.Governorate?.Name, place.OutsideArea));

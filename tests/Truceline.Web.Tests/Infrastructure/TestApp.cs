@@ -16,6 +16,9 @@ public sealed class TestApp : IAsyncDisposable
 {
     public const string Password = "correct-horse-battery";
 
+    /// <summary>The personal-data key of the test apps (in production it is a file outside the database).</summary>
+    public static readonly Truceline.Access.PersonalData PersonalDataKey = new(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     private readonly WebApplication _app;
     private readonly Dictionary<Role, string> _tokens = [];
 
@@ -41,7 +44,7 @@ public sealed class TestApp : IAsyncDisposable
         var database = Databases.Fresh(kind);
         await Migrator.MigrateAsync(database);
         var clock = new TestClock(TestClock.Default);
-        var app = TrucelineApp.Build(new ServeOptions(database, "http://127.0.0.1:0", false, clock, AppContext.BaseDirectory));
+        var app = TrucelineApp.Build(new ServeOptions(database, "http://127.0.0.1:0", false, clock, AppContext.BaseDirectory, PersonalDataKey));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var test = new TestApp(app, database, clock, new Uri(address));
@@ -108,6 +111,31 @@ public sealed class TestApp : IAsyncDisposable
         using var client = Client(Role.Administrator);
         var overview = await client.GetFromJsonAsync<Truceline.Web.Plans.PlanOverview>($"/api/v1/plans/{plan}", Json.Options);
         return overview!.Provisions.Single(p => p.Code == code).Id;
+    }
+
+    private readonly SemaphoreSlim _zones = new(1, 1);
+
+    /// <summary>The five OCHA governorates (read in place from ../shared), once per test database.</summary>
+    public async Task EnsureGovernoratesAsync()
+    {
+        await _zones.WaitAsync();
+        try
+        {
+            await using var ctx = OpenDb();
+            if (ctx.Zones.Any(z => z.Kind == Truceline.Geo.ZoneKind.Governorate))
+            {
+                return;
+            }
+            var file = Path.Combine(TestFiles.Shared, "data", "boundaries", "ocha-codab-pse-adm2-gaza-governorates-20231019.geojson");
+            var governorates = Truceline.Geo.GeoJson.Read(await File.ReadAllTextAsync(file)).Value!;
+            var imported = await Truceline.Geo.ImportZones.RunAsync(ctx, governorates,
+                new Truceline.Geo.ImportZones.Options(Truceline.Geo.ZoneKind.Governorate, "OCHA COD-AB", "ADM2_PCODE", "ADM2_EN"), Clock);
+            Assert.True(imported.Succeeded, imported.Failure?.Detail);
+        }
+        finally
+        {
+            _zones.Release();
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,123 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Truceline.Access;
+using Truceline.Common;
+using Truceline.Data;
+using Truceline.Geo;
+using Truceline.Incidents;
+using Truceline.Web.Access;
+
+namespace Truceline.Web.Incidents;
+
+public sealed record ReportView(
+    Guid Id, string Channel, string? ClientId, DateTime ReceivedAt, string SourceType, string? Source, string? SourceIdentity, Guid? SubmittedBy,
+    bool Structured, DateOnly? OccurredOn, DateTime? OccurredAt, int TimePrecision, double? Latitude, double? Longitude, int GeoPrecision,
+    string? PlaceName, string? EventType, string? SubEventType, string? Description, IReadOnlyList<string> AllegedParties, int? Fatalities,
+    string? RawText, string? Governorate, PlaceClassification? Place, Guid? IncidentId, string Classification);
+
+public sealed record ReportPage(IReadOnlyList<ReportView> Items, string? Next);
+
+public static class ReportsApi
+{
+    private static readonly JsonSerializerOptions PlaceJson = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    public static void MapReportsApi(this IEndpointRouteBuilder routes)
+    {
+        var api = routes.MapGroup("/api/v1").WithTags("Incident reports")
+            .RequireAuthorization(p => p.AddAuthenticationSchemes(BearerTokenHandler.SchemeName).RequireAuthenticatedUser());
+        api.MapPost("/reports", PostReport).RequireAuthorization(Permissions.Policy(Permission.SubmitReports))
+            .WithSummary("Submit a report; a retry with the same clientId returns the first report (200) and stores nothing");
+        api.MapGet("/reports/{id:guid}", GetReport).WithSummary("A report you may see; the source's identity only for coordinators and verifiers");
+        api.MapGet("/reports", ListReports).WithSummary("Reports you may see, newest first, by keyset pages (?cursor=)");
+    }
+
+    /// <summary>Who a source is, only for the roles that may know it.</summary>
+    public static ReportView View(Report r, ClaimsPrincipal user, PersonalData personalData)
+    {
+        var mayKnowSource = user.Can(Permission.ReadSourceIdentity);
+        return new ReportView(r.Id, r.Channel.Lower(), r.ClientId, r.ReceivedAt, JsonNamingPolicy.CamelCase.ConvertName(r.SourceType.ToString()), r.Source,
+            mayKnowSource ? personalData.Unprotect(r.SourceIdentity) : null, mayKnowSource ? r.SubmittedByUserId : null,
+            r.Structured, r.OccurredOn, r.OccurredAt, r.TimePrecision, r.Latitude, r.Longitude, r.GeoPrecision, r.PlaceName, r.EventType, r.SubEventType,
+            r.Description, r.AllegedParties, r.Fatalities, r.RawText, r.GovernorateCode,
+            r.Place is null ? null : JsonSerializer.Deserialize<PlaceClassification>(r.Place, PlaceJson), r.IncidentId, r.Classification.Lower());
+    }
+
+    private static string Lower(this Enum value) => value.ToString().ToLowerInvariant();
+
+    public static async Task<Results<Created<ReportView>, Ok<ReportView>, ProblemHttpResult>> PostReport(
+        SubmitReport.Request body, ClaimsPrincipal user, TrucelineDb db, ZoneCatalog zones, PersonalData personalData, TimeProvider time, CancellationToken ct)
+    {
+        var viewer = user.ToViewer();
+        var outcome = await SubmitReport.RunAsync(db, zones, personalData, body, new SubmitReport.Submitter(Channel.Api, viewer.UserId, viewer.OrganisationId), time, ct);
+        if (!outcome.Succeeded)
+        {
+            return outcome.Failure!.ToProblem();
+        }
+        var (report, created) = (outcome.Value!.Report, outcome.Value.Created);
+        var view = View(report, user, personalData);
+        return created ? TypedResults.Created($"/api/v1/reports/{report.Id}", view) : TypedResults.Ok(view);
+    }
+
+    public static async Task<Results<Ok<ReportView>, ProblemHttpResult>> GetReport(Guid id, ClaimsPrincipal user, TrucelineDb db, PersonalData personalData, CancellationToken ct) =>
+        await db.Reports.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct) is { } report
+            ? TypedResults.Ok(View(report, user, personalData))
+            : TypedResults.Problem($"There is no report {id} that you may see.", statusCode: 404, title: "Not found");
+
+    /// <summary>Newest first. Ids are UUIDv7 (time-ordered), so the cursor is the last id seen: no OFFSET, stable under inserts.</summary>
+    public static async Task<Results<Ok<ReportPage>, ProblemHttpResult>> ListReports(
+        string? cursor, int? limit, string? governorate, string? eventType, DateOnly? from, DateOnly? to,
+        ClaimsPrincipal user, TrucelineDb db, PersonalData personalData, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        Guid? after = null;
+        if (cursor is not null)
+        {
+            if (Guid.TryParse(cursor, out var c))
+            {
+                after = c;
+            }
+            else
+            {
+                errors.Add("cursor", "is not a cursor this API gave out");
+            }
+        }
+        if (limit is < 1 or > 500)
+        {
+            errors.Add("limit", "must be between 1 and 500");
+        }
+        if (errors.Any)
+        {
+            return errors.ToFailure().ToProblem();
+        }
+        var size = limit ?? 100;
+        var query = db.Reports.AsNoTracking();
+        if (after is { } a)
+        {
+            query = query.Where(r => r.Id.CompareTo(a) < 0);
+        }
+        if (governorate is not null)
+        {
+            query = query.Where(r => r.GovernorateCode == governorate);
+        }
+        if (eventType is not null)
+        {
+            query = query.Where(r => r.EventType == eventType);
+        }
+        if (from is not null)
+        {
+            query = query.Where(r => r.OccurredOn >= from);
+        }
+        if (to is not null)
+        {
+            query = query.Where(r => r.OccurredOn <= to);
+        }
+        var items = await query.OrderByDescending(r => r.Id).Take(size + 1).ToListAsync(ct);
+        var next = items.Count > size ? items[size - 1].Id.ToString() : null;
+        return TypedResults.Ok(new ReportPage(items.Take(size).Select(r => View(r, user, personalData)).ToList(), next));
+    }
+}

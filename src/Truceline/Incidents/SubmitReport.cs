@@ -1,0 +1,170 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Truceline.Access;
+using Truceline.Common;
+using Truceline.Data;
+using Truceline.Geo;
+
+namespace Truceline.Incidents;
+
+/// <summary>
+/// Receives a report from any channel: checks it, places it against the zones and lines in force on its
+/// date, and stores it; acknowledged only after the commit. A retry with the same client id returns the
+/// report stored the first time and stores nothing.
+/// </summary>
+public static class SubmitReport
+{
+    public sealed record Request(
+        string? ClientId,
+        SourceType? SourceType,
+        string? SourceIdentity,
+        string? Source,
+        DateOnly? OccurredOn,
+        TimeOnly? OccurredTime,
+        int? TimePrecision,
+        double? Latitude,
+        double? Longitude,
+        int? GeoPrecision,
+        string? PlaceName,
+        string? EventType,
+        string? SubEventType,
+        string? Description,
+        List<string>? AllegedParties,
+        int? Fatalities,
+        Classification? Classification);
+
+    /// <summary>Who submits, through which channel (the submitter's organisation owns the report).</summary>
+    public sealed record Submitter(Channel Channel, Guid? UserId, Guid? OrganisationId);
+
+    public sealed record Result(Report Report, bool Created);
+
+    private static readonly JsonSerializerOptions PlaceJson = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    public static async Task<Outcome<Result>> RunAsync(TrucelineDb db, ZoneCatalog zones, PersonalData personalData, Request request, Submitter submitter,
+        TimeProvider time, CancellationToken ct = default)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var errors = Validate(request, DateOnly.FromDateTime(now));
+        if (errors.Any)
+        {
+            return errors.ToFailure();
+        }
+        await zones.CurrentAsync(db, ct);
+        var place = zones.Classify(request.Longitude!.Value, request.Latitude!.Value, request.OccurredOn!.Value, Viewer.System("intake"));
+        if (place.OutsideArea)
+        {
+            return Failure.Invalid("latitude", $"the location is {place.MetersOutsideGovernorates / 1000:0.0} km outside the governorates in force on {request.OccurredOn:yyyy-MM-dd}; check it (latitude first, in decimal degrees)");
+        }
+        var report = new Report
+        {
+            Channel = submitter.Channel,
+            ClientId = string.IsNullOrWhiteSpace(request.ClientId) ? null : request.ClientId.Trim(),
+            ReceivedAt = now,
+            SubmittedByUserId = submitter.UserId,
+            SubmittedByOrganisationId = submitter.OrganisationId,
+            SourceType = request.SourceType!.Value,
+            SourceIdentity = personalData.Protect(request.SourceIdentity?.Trim()),
+            Source = Trim(request.Source),
+            Structured = true,
+            OccurredOn = request.OccurredOn,
+            OccurredAt = request.OccurredTime is { } t ? request.OccurredOn!.Value.ToDateTime(t, DateTimeKind.Utc) : null,
+            TimePrecision = request.TimePrecision ?? 1,
+            Latitude = request.Latitude,
+            Longitude = request.Longitude,
+            GeoPrecision = request.GeoPrecision ?? 1,
+            PlaceName = Trim(request.PlaceName),
+            EventType = Trim(request.EventType),
+            SubEventType = Trim(request.SubEventType),
+            Description = Trim(request.Description),
+            AllegedParties = request.AllegedParties?.Select(p => p.Trim()).Where(p => p.Length > 0).Distinct().ToList() ?? [],
+            Fatalities = request.Fatalities,
+            GovernorateCode = place.Governorate?.Code,
+            Place = JsonSerializer.Serialize(place, PlaceJson),
+            Classification = request.Classification ?? Classification.Restricted,
+            OwnerOrganisationId = submitter.OrganisationId,
+        };
+        return await StoreAsync(db, report, ct);
+    }
+
+    /// <summary>Stores a report unless one with the same channel and client id exists; then returns that one.</summary>
+    public static Task<Outcome<Result>> StoreAsync(TrucelineDb db, Report report, CancellationToken ct = default) =>
+        Writes.InTransactionAsync(db, async () =>
+        {
+            if (report.ClientId is not null)
+            {
+                // The first report is returned whoever asks again, so the lookup ignores the reader's filter.
+                var first = await db.Reports.IgnoreQueryFilters().AsNoTracking()
+                    .FirstOrDefaultAsync(r => r.Channel == report.Channel && r.ClientId == report.ClientId, ct);
+                if (first is not null)
+                {
+                    return new Outcome<Result>(new Result(first, Created: false), null);
+                }
+            }
+            db.Reports.Add(report);
+            await db.SaveChangesAsync(ct);
+            return new Outcome<Result>(new Result(report, Created: true), null);
+        }, ct);
+
+    private static string? Trim(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+
+    public static FieldErrors Validate(Request r, DateOnly today)
+    {
+        var errors = new FieldErrors();
+        if (r.ClientId is { Length: > 128 })
+        {
+            errors.Add("clientId", "must be at most 128 characters");
+        }
+        if (r.SourceType is null)
+        {
+            errors.Add("sourceType", "is required: monitorPatrol, partyLiaison, civilian, media or sensor");
+        }
+        if (r.OccurredOn is null)
+        {
+            errors.Add("occurredOn", "is required (YYYY-MM-DD)");
+        }
+        else if (r.OccurredOn > today)
+        {
+            errors.Add("occurredOn", "cannot be in the future");
+        }
+        if (r.TimePrecision is < 1 or > 3)
+        {
+            errors.Add("timePrecision", "must be 1 (day known), 2 (week) or 3 (month)");
+        }
+        if (r.GeoPrecision is < 1 or > 3)
+        {
+            errors.Add("geoPrecision", "must be 1 (exact), 2 (near a named place) or 3 (region)");
+        }
+        if (r.Latitude is not { } lat || !double.IsFinite(lat) || lat is < -90 or > 90)
+        {
+            errors.Add("latitude", "is required, in decimal degrees between -90 and 90");
+        }
+        if (r.Longitude is not { } lon || !double.IsFinite(lon) || lon is < -180 or > 180)
+        {
+            errors.Add("longitude", "is required, in decimal degrees between -180 and 180");
+        }
+        if (string.IsNullOrWhiteSpace(r.EventType))
+        {
+            errors.Add("eventType", "is required (for example: Explosions/Remote violence, Battles, Violence against civilians)");
+        }
+        foreach (var (field, value, max) in new[] { ("eventType", r.EventType, 100), ("subEventType", r.SubEventType, 100), ("placeName", r.PlaceName, 200),
+            ("source", r.Source, 500), ("sourceIdentity", r.SourceIdentity, 500), ("description", r.Description, 10_000) })
+        {
+            if (value?.Length > max)
+            {
+                errors.Add(field, $"must be at most {max} characters");
+            }
+        }
+        if (r.Fatalities is < 0 or > 100_000)
+        {
+            errors.Add("fatalities", "must be between 0 and 100000");
+        }
+        if (r.AllegedParties is { Count: > 20 } || r.AllegedParties?.Any(p => p.Length > 100) == true)
+        {
+            errors.Add("allegedParties", "at most 20 parties of at most 100 characters");
+        }
+        return errors;
+    }
+}
