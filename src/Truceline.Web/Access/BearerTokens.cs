@@ -27,11 +27,20 @@ public sealed class BearerTokenHandler(IOptionsMonitor<AuthenticationSchemeOptio
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        string token;
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            token = header["Bearer ".Length..].Trim();
+        }
+        else if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase) && BasicPassword(header["Basic ".Length..].Trim()) is { } password)
+        {
+            // SMS gateways can often send only HTTP Basic credentials (https://name:token@host/…): the password is the token.
+            token = password;
+        }
+        else
         {
             return AuthenticateResult.NoResult();
         }
-        var token = header["Bearer ".Length..].Trim();
         if (token.Length is 0 or > 200)
         {
             return AuthenticateResult.Fail("The bearer token is malformed.");
@@ -63,6 +72,20 @@ public sealed class BearerTokenHandler(IOptionsMonitor<AuthenticationSchemeOptio
         // The database context of this request was created before sign-in was known: tell it who reads.
         db.Viewer = principal.ToViewer();
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
+
+    private static string? BasicPassword(string encoded)
+    {
+        try
+        {
+            var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(encoded));
+            var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+            return colon < 0 ? null : decoded[(colon + 1)..];
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)

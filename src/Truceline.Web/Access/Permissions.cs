@@ -13,6 +13,7 @@ public enum Permission
     Administer,
     SubmitReports,
     ReadSourceIdentity,
+    StructureReports,
 }
 
 /// <summary>Which roles may do what: the one table every endpoint and page consults.</summary>
@@ -29,6 +30,7 @@ public static class Permissions
         Permission.SubmitReports => [Role.Administrator, Role.Coordinator, Role.Monitor, Role.Verifier, Role.PartyLiaison, Role.Agency],
         // Who a source is stays with the coordination centre and the verifiers: never the parties, never outsiders.
         Permission.ReadSourceIdentity => [Role.Administrator, Role.Coordinator, Role.Verifier],
+        Permission.StructureReports => [Role.Administrator, Role.Coordinator],
     };
 
     public static string Policy(Permission permission) => $"perm:{permission}";

@@ -34,6 +34,10 @@ public static class ReportsApi
             .WithSummary("Submit a report; a retry with the same clientId returns the first report (200) and stores nothing");
         api.MapGet("/reports/{id:guid}", GetReport).WithSummary("A report you may see; the source's identity only for coordinators and verifiers");
         api.MapGet("/reports", ListReports).WithSummary("Reports you may see, newest first, by keyset pages (?cursor=)");
+        api.MapPut("/reports/{id:guid}/structure", PutStructure).RequireAuthorization(Permissions.Policy(Permission.StructureReports))
+            .WithSummary("Structure a raw report (an SMS): date, place, type; placed against the zones like any report");
+        api.MapPost("/sms/inbound", PostSms).RequireAuthorization(Permissions.Policy(Permission.SubmitReports)).DisableAntiforgery()
+            .WithSummary("Inbound SMS webhook (form fields from, body, message_id, time, or the gateway's own names); a redelivery is one report");
     }
 
     /// <summary>Who a source is, only for the roles that may know it.</summary>
@@ -67,6 +71,49 @@ public static class ReportsApi
         await db.Reports.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct) is { } report
             ? TypedResults.Ok(View(report, user, personalData))
             : TypedResults.Problem($"There is no report {id} that you may see.", statusCode: 404, title: "Not found");
+
+    public sealed record SmsAnswer(Guid Id, bool Duplicate);
+
+    public static async Task<Results<Ok<SmsAnswer>, ProblemHttpResult>> PostSms(HttpRequest request, ClaimsPrincipal user, TrucelineDb db, PersonalData personalData,
+        TimeProvider time, CancellationToken ct)
+    {
+        Func<string, string?> field;
+        if (request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            var body = await TextInput.ReadBytesAsync(request.Body, 64 * 1024, "body", ct);
+            var fields = body.Succeeded ? FormDecoder.Decode(body.Value!) : body.Failure!;
+            if (!fields.Succeeded)
+            {
+                return fields.Failure!.ToProblem();
+            }
+            field = name => fields.Value!.GetValueOrDefault(name);
+        }
+        else if (request.HasFormContentType)
+        {
+            var form = await request.ReadFormAsync(ct);
+            // Multipart parts are decoded by ASP.NET; invalid UTF-8 shows as U+FFFD.
+            if (form.Any(kv => kv.Value.ToString().Contains('\uFFFD', StringComparison.Ordinal)))
+            {
+                return Failure.Invalid("body", "arrived with a broken encoding (not UTF-8); nothing was stored").ToProblem();
+            }
+            field = name => form.TryGetValue(name, out var v) ? v.ToString() : null;
+        }
+        else
+        {
+            return TypedResults.Problem("Send the message as form fields (application/x-www-form-urlencoded or multipart/form-data).", statusCode: 415, title: "Unsupported media type");
+        }
+        var message = ReceiveSms.FromForm(field);
+        var viewer = user.ToViewer();
+        var outcome = await ReceiveSms.RunAsync(db, personalData, message, new SubmitReport.Submitter(Channel.Sms, viewer.UserId, viewer.OrganisationId), time, ct);
+        return outcome.Succeeded ? TypedResults.Ok(new SmsAnswer(outcome.Value!.Report.Id, !outcome.Value.Created)) : outcome.Failure!.ToProblem();
+    }
+
+    public static async Task<Results<Ok<ReportView>, ProblemHttpResult>> PutStructure(Guid id, SubmitReport.Request body, ClaimsPrincipal user, TrucelineDb db,
+        ZoneCatalog zones, PersonalData personalData, TimeProvider time, CancellationToken ct)
+    {
+        var outcome = await StructureReport.RunAsync(db, zones, id, body, time, ct);
+        return outcome.Succeeded ? TypedResults.Ok(View(outcome.Value!, user, personalData)) : outcome.Failure!.ToProblem();
+    }
 
     /// <summary>Newest first. Ids are UUIDv7 (time-ordered), so the cursor is the last id seen: no OFFSET, stable under inserts.</summary>
     public static async Task<Results<Ok<ReportPage>, ProblemHttpResult>> ListReports(

@@ -8,6 +8,22 @@ public static class TextInput
 {
     private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    public static async Task<Outcome<byte[]>> ReadBytesAsync(Stream stream, int maxBytes, string field, CancellationToken ct = default)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+            {
+                return Failure.Invalid(field, $"must be at most {maxBytes / 1024} KiB");
+            }
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
     public static async Task<Outcome<string>> ReadUtf8Async(Stream stream, int maxBytes, string field, CancellationToken ct = default)
     {
         using var buffer = new MemoryStream();

@@ -38,7 +38,7 @@ public static class SubmitReport
 
     public sealed record Result(Report Report, bool Created);
 
-    private static readonly JsonSerializerOptions PlaceJson = new(JsonSerializerDefaults.Web)
+    internal static readonly JsonSerializerOptions PlaceJson = new(JsonSerializerDefaults.Web)
     {
         Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };

@@ -43,6 +43,8 @@ public sealed class AccessMatrixTests(Apps apps)
         new("GET", "/api/v1/reports", Permission.ReadPlans),
         new("GET", "/api/v1/reports/{r}", Permission.ReadPlans),
         new("POST", "/api/v1/reports", Permission.SubmitReports, "{}"),
+        new("PUT", "/api/v1/reports/{r}/structure", Permission.StructureReports, "{}"),
+        new("POST", "/api/v1/sms/inbound", Permission.SubmitReports, "form"),
     ];
 
     private static async Task<(string Plan, Guid Provision, Guid Metric, Guid Observation, Guid Report)> ArrangeAsync(TestApp app)
@@ -66,7 +68,11 @@ public sealed class AccessMatrixTests(Apps apps)
             .Replace("{m}", ids.Metric.ToString(), StringComparison.Ordinal).Replace("{o}", ids.Observation.ToString(), StringComparison.Ordinal)
             .Replace("{r}", ids.Report.ToString(), StringComparison.Ordinal);
         var request = new HttpRequestMessage(new HttpMethod(call.Method), path);
-        if (call.Body is not null)
+        if (call.Body == "form")
+        {
+            request.Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["to"] = "nobody" });
+        }
+        else if (call.Body is not null)
         {
             request.Content = new StringContent(call.Body, Encoding.UTF8, "application/json");
         }
