@@ -4,7 +4,7 @@ namespace Truceline.Web.Tests.Hosting;
 
 public sealed class CliTests
 {
-    public static TheoryData<string> Verbs => ["serve", "db migrate", "user add", "token create", "token revoke", "plan import", "plan export", "audit verify", "zones import", "zones list"];
+    public static TheoryData<string> Verbs => ["serve", "db migrate", "user add", "token create", "token revoke", "plan import", "plan export", "audit verify", "zones import", "zones list", "import incidents"];
 
     [Theory, MemberData(nameof(Verbs))]
     public async Task EveryVerbExplainsItselfWithHelp(string verb)
