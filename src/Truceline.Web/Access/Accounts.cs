@@ -12,7 +12,8 @@ public static class Accounts
 {
     private static readonly PasswordHasher<User> Hasher = new();
 
-    public sealed record NewUser(string? Email, string? DisplayName, string? Role, string? Organisation, string? Password, bool OrganisationParticipates = true);
+    /// <param name="PartyCode">For a new organisation that is a party's liaison office: the party it speaks for.</param>
+    public sealed record NewUser(string? Email, string? DisplayName, string? Role, string? Organisation, string? Password, bool OrganisationParticipates = true, string? PartyCode = null);
 
     public static Task<Outcome<User>> AddUserAsync(TrucelineDb db, NewUser request, TimeProvider time, CancellationToken ct = default) =>
         Writes.InTransactionAsync(db, () => DecideAddUserAsync(db, request, time, ct), ct);
@@ -50,7 +51,10 @@ public static class Accounts
         var organisation = await db.Organisations.FirstOrDefaultAsync(o => o.Name == orgName, ct);
         if (organisation is null)
         {
-            organisation = new Organisation { Name = orgName, Participating = request.OrganisationParticipates, CreatedAt = now };
+            organisation = new Organisation
+            {
+                Name = orgName, Participating = request.OrganisationParticipates, PartyCode = string.IsNullOrWhiteSpace(request.PartyCode) ? null : request.PartyCode.Trim(), CreatedAt = now,
+            };
             db.Organisations.Add(organisation);
         }
         var user = new User

@@ -7,6 +7,7 @@ public static class TrucelineClaims
 {
     public const string Organisation = "tl:org";
     public const string Participates = "tl:participates";
+    public const string Party = "tl:party";
 
     public static ClaimsPrincipal Principal(User user, Organisation organisation, string scheme) =>
         new(new ClaimsIdentity(
@@ -17,6 +18,7 @@ public static class TrucelineClaims
                 new Claim(ClaimTypes.Role, user.Role.ToString()),
                 new Claim(Organisation, organisation.Id.ToString()),
                 new Claim(Participates, organisation.Participating ? "true" : "false"),
+                .. organisation.PartyCode is { } party ? new[] { new Claim(Party, party) } : [],
             ],
             scheme, ClaimTypes.Name, ClaimTypes.Role));
 
@@ -29,6 +31,6 @@ public static class TrucelineClaims
         {
             return Viewer.Anonymous;
         }
-        return Viewer.ForUser(userId, principal.Identity.Name ?? userId.ToString(), role, orgId, principal.FindFirstValue(Participates) == "true");
+        return Viewer.ForUser(userId, principal.Identity.Name ?? userId.ToString(), role, orgId, principal.FindFirstValue(Participates) == "true", principal.FindFirstValue(Party));
     }
 }

@@ -14,6 +14,9 @@ public enum Permission
     SubmitReports,
     ReadSourceIdentity,
     StructureReports,
+    ReviewIncidents,
+    SignFindings,
+    ReplyToAllegations,
 }
 
 /// <summary>Which roles may do what: the one table every endpoint and page consults.</summary>
@@ -31,6 +34,10 @@ public static class Permissions
         // Who a source is stays with the coordination centre and the verifiers: never the parties, never outsiders.
         Permission.ReadSourceIdentity => [Role.Administrator, Role.Coordinator, Role.Verifier],
         Permission.StructureReports => [Role.Administrator, Role.Coordinator],
+        Permission.ReviewIncidents => [Role.Administrator, Role.Coordinator, Role.Verifier],
+        // A finding is a verifier's signed statement: no other role signs one, not even an administrator.
+        Permission.SignFindings => [Role.Verifier],
+        Permission.ReplyToAllegations => [Role.PartyLiaison],
     };
 
     public static string Policy(Permission permission) => $"perm:{permission}";

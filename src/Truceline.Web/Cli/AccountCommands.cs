@@ -21,8 +21,9 @@ public static partial class TrucelineCli
         var org = new Option<string>("--org") { Description = "Organisation name (created if new)", Required = true };
         var name = new Option<string?>("--name") { Description = "Display name" };
         var outsider = new Option<bool>("--not-participating") { Description = "A new organisation does not take part in the agreement (cannot read restricted records)" };
+        var party = new Option<string?>("--party") { Description = "A new organisation that is a party's liaison office: the party code it speaks for (e.g. israel)" };
         var password = new Option<string?>("--password") { Description = "Password (default: read from $TRUCELINE_PASSWORD, or generated and printed)" };
-        var cmd = new Command("add", "Add a user") { email, role, org, name, outsider, password };
+        var cmd = new Command("add", "Add a user") { email, role, org, name, outsider, party, password };
         cmd.SetAction(async (r, ct) =>
         {
             var target = Target(r);
@@ -34,7 +35,7 @@ public static partial class TrucelineCli
             var generated = pw is null;
             pw ??= Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12));
             await using var db = OpenAsSystem(target);
-            var outcome = await Accounts.AddUserAsync(db, new Accounts.NewUser(r.GetValue(email), r.GetValue(name), r.GetValue(role), r.GetValue(org), pw, !r.GetValue(outsider)), TimeProvider.System, ct);
+            var outcome = await Accounts.AddUserAsync(db, new Accounts.NewUser(r.GetValue(email), r.GetValue(name), r.GetValue(role), r.GetValue(org), pw, !r.GetValue(outsider), r.GetValue(party)), TimeProvider.System, ct);
             if (!outcome.Succeeded)
             {
                 return Fail(outcome.Failure!.Detail);

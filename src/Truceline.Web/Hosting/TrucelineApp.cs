@@ -48,6 +48,7 @@ public static class TrucelineApp
         services.AddHttpContextAccessor();
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<Truceline.Geo.ZoneCatalog>();
+        services.AddHostedService<IncidentGrouper>();
         services.AddSingleton(options.PersonalData ?? Truceline.Access.PersonalData.FromFile(options.Database.PersonalDataKeyFile));
         services.AddScoped(sp =>
         {
@@ -153,6 +154,7 @@ public static class TrucelineApp
         app.MapPlansApi();
         app.MapZonesApi();
         app.MapReportsApi();
+        app.MapIncidentsApi();
         app.MapRazorPages();
         return app;
     }

@@ -29,8 +29,8 @@ public interface IClassified
 
     Guid? OwnerOrganisationId { get; }
 
-    /// <summary>For confidential records: the organisations and roles named as readers, as tokens
-    /// "org:{guid}" and "role:{Role}" separated and surrounded by '|'.</summary>
+    /// <summary>For confidential records: the organisations, roles and parties named as readers, as tokens
+    /// "org:{guid}", "role:{Role}" and "party:{code}", each surrounded by '|'.</summary>
     string? ConfidentialTo { get; }
 }
 
@@ -66,4 +66,7 @@ public static class RoleNames
     public static string ConfidentialToken(Role role) => $"|role:{role}|";
 
     public static string ConfidentialToken(Guid organisationId) => $"|org:{organisationId}|";
+
+    /// <summary>Readers who speak for a party (its liaison office): "party:CODE".</summary>
+    public static string PartyToken(string partyCode) => $"|party:{partyCode}|";
 }

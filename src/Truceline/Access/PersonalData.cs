@@ -58,6 +58,12 @@ public sealed class PersonalData
         return Prefix + Convert.ToBase64String([.. nonce, .. tag, .. cipher]);
     }
 
+    /// <summary>The same value always gives the same fingerprint (HMAC-SHA256 under the key, after trimming and
+    /// lower-casing), so two reports from one source can be counted as one; the value cannot be read back.</summary>
+    public string? Fingerprint(string? plain) =>
+        string.IsNullOrWhiteSpace(plain) ? null
+        : Convert.ToHexStringLower(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes("fingerprint:" + plain.Trim().ToLowerInvariant())));
+
     public string? Unprotect(string? stored)
     {
         if (string.IsNullOrEmpty(stored))

@@ -58,8 +58,10 @@ public static class Migrator
             await ExecAsync(connection, null,
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at text NOT NULL);", ct);
             var current = await CurrentVersionAsync(connection, ct);
+            // Every migration not yet recorded, in order: one merged from a branch with a lower number still applies.
+            var done = await AppliedVersionsAsync(connection, ct);
             var applied = new List<string>();
-            foreach (var m in All(target.Provider).Where(m => m.Version > current && m.Version <= (targetVersion ?? int.MaxValue)))
+            foreach (var m in All(target.Provider).Where(m => !done.Contains(m.Version) && m.Version <= (targetVersion ?? int.MaxValue)))
             {
                 await using var tx = await connection.BeginTransactionAsync(ct);
                 await ExecAsync(connection, tx, m.Sql, ct);
@@ -98,6 +100,19 @@ public static class Migrator
         {
             return 0;
         }
+    }
+
+    private static async Task<HashSet<int>> AppliedVersionsAsync(DbConnection connection, CancellationToken ct)
+    {
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT version FROM schema_migrations";
+        var versions = new HashSet<int>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            versions.Add(Convert.ToInt32(reader.GetValue(0), CultureInfo.InvariantCulture));
+        }
+        return versions;
     }
 
     private static async Task<int> CurrentVersionAsync(DbConnection connection, CancellationToken ct)

@@ -29,6 +29,8 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
 
     public string ViewerRoleToken => Viewer.Role is { } role ? RoleNames.ConfidentialToken(role) : "|none|";
 
+    public string ViewerPartyToken => Viewer.PartyCode is { } party ? RoleNames.PartyToken(party) : "|none|";
+
     public DbSet<Organisation> Organisations => Set<Organisation>();
 
     public DbSet<User> Users => Set<User>();
@@ -65,6 +67,14 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
 
     public DbSet<Incidents.Report> Reports => Set<Incidents.Report>();
 
+    public DbSet<Incidents.Incident> Incidents => Set<Incidents.Incident>();
+
+    public DbSet<Incidents.IncidentTransition> IncidentTransitions => Set<Incidents.IncidentTransition>();
+
+    public DbSet<Incidents.Finding> Findings => Set<Incidents.Finding>();
+
+    public DbSet<Incidents.Reply> Replies => Set<Incidents.Reply>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
         builder.Properties<Classification>().HaveConversion<string>();
@@ -74,6 +84,9 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
         builder.Properties<Geo.ZoneKind>().HaveConversion<string>();
         builder.Properties<Incidents.Channel>().HaveConversion<string>();
         builder.Properties<Incidents.SourceType>().HaveConversion<string>();
+        builder.Properties<Incidents.IncidentState>().HaveConversion<string>();
+        builder.Properties<Incidents.Confidence>().HaveConversion<string>();
+        builder.Properties<Incidents.Conclusion>().HaveConversion<string>();
         builder.Properties<List<string>>().HaveConversion<StringListConverter, StringListComparer>();
     }
 
@@ -130,6 +143,13 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
         b.Entity<Geo.Zone>().HasQueryFilter(Visibility.Filter<Geo.Zone>(this));
         b.Entity<Incidents.Report>().HasQueryFilter(Visibility.Filter<Incidents.Report>(this));
         b.Entity<Incidents.Report>().HasIndex(r => new { r.Channel, r.ClientId }).IsUnique();
+        b.Entity<Incidents.Incident>().HasQueryFilter(Visibility.Filter<Incidents.Incident>(this));
+        b.Entity<Incidents.Incident>().HasOne<Agreement>().WithMany().HasForeignKey(i => i.AgreementId).OnDelete(DeleteBehavior.Restrict);
+        b.Entity<Incidents.IncidentTransition>().HasOne<Incidents.Incident>().WithMany().HasForeignKey(t => t.IncidentId).OnDelete(DeleteBehavior.Restrict);
+        b.Entity<Incidents.Finding>().HasOne<Incidents.Incident>().WithMany().HasForeignKey(f => f.IncidentId).OnDelete(DeleteBehavior.Restrict);
+        b.Entity<Incidents.Finding>().HasIndex(f => new { f.IncidentId, f.VerifierUserId }).IsUnique();
+        b.Entity<Incidents.Reply>().HasOne<Incidents.Incident>().WithMany().HasForeignKey(r => r.IncidentId).OnDelete(DeleteBehavior.Restrict);
+        b.Entity<Incidents.Reply>().HasQueryFilter(Visibility.Filter<Incidents.Reply>(this).And(r => Incidents.Any(i => i.Id == r.IncidentId)));
 
         foreach (var entity in b.Model.GetEntityTypes())
         {
@@ -147,6 +167,7 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
         b.Entity<Party>().ToTable("parties");
         b.Entity<Dependency>().ToTable("dependencies");
         b.Entity<AuditEntry>().ToTable("audit_entries");
+        b.Entity<Incidents.Reply>().ToTable("replies");
     }
 
     public static string SnakeCase(string name)

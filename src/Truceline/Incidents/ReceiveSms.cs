@@ -65,6 +65,7 @@ public static class ReceiveSms
             SubmittedByOrganisationId = gateway.OrganisationId,
             SourceType = SourceType.Civilian,
             SourceIdentity = personalData.Protect(message.From!.Trim()),
+            SourceFingerprint = personalData.Fingerprint(message.From),
             Source = "SMS",
             Structured = false,
             OccurredOn = DateOnly.FromDateTime(sent),

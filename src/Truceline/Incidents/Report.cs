@@ -45,6 +45,10 @@ public sealed class Report : IClassified
     [Audit.NotAudited]
     public string? SourceIdentity { get; set; }
 
+    /// <summary>A keyed hash of <see cref="SourceIdentity"/>, so reports from one source are recognised as one without decrypting.</summary>
+    [Audit.NotAudited]
+    public string? SourceFingerprint { get; set; }
+
     /// <summary>Where the report comes from, not who: a publication, a patrol sheet, a sensor feed.</summary>
     public string? Source { get; set; }
 

@@ -67,6 +67,7 @@ public static class SubmitReport
             SubmittedByOrganisationId = submitter.OrganisationId,
             SourceType = request.SourceType!.Value,
             SourceIdentity = personalData.Protect(request.SourceIdentity?.Trim()),
+            SourceFingerprint = personalData.Fingerprint(request.SourceIdentity),
             Source = Trim(request.Source),
             Structured = true,
             OccurredOn = request.OccurredOn,

@@ -58,6 +58,9 @@ public sealed class Agreement : IClassified
 
     public DateTime CreatedAt { get; set; }
 
+    /// <summary>How many different verifying organisations must find the same to verify (or not verify) an incident.</summary>
+    public int VerificationQuorum { get; set; } = 2;
+
     public List<Party> Parties { get; set; } = [];
 
     public List<PlanSource> Sources { get; set; } = [];

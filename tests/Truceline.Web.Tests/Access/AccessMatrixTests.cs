@@ -45,9 +45,15 @@ public sealed class AccessMatrixTests(Apps apps)
         new("POST", "/api/v1/reports", Permission.SubmitReports, "{}"),
         new("PUT", "/api/v1/reports/{r}/structure", Permission.StructureReports, "{}"),
         new("POST", "/api/v1/sms/inbound", Permission.SubmitReports, "form"),
+        new("POST", "/api/v1/incidents/grouping", Permission.StructureReports),
+        new("GET", "/api/v1/incidents", Permission.ReadPlans),
+        new("GET", "/api/v1/incidents/{i}", Permission.ReadPlans),
+        new("POST", "/api/v1/incidents/{i}/transitions", Permission.ReviewIncidents, "{}"),
+        new("POST", "/api/v1/incidents/{i}/findings", Permission.SignFindings, "{}"),
+        new("POST", "/api/v1/incidents/{i}/replies", Permission.ReplyToAllegations, "{}"),
     ];
 
-    private static async Task<(string Plan, Guid Provision, Guid Metric, Guid Observation, Guid Report)> ArrangeAsync(TestApp app)
+    private static async Task<(string Plan, Guid Provision, Guid Metric, Guid Observation, Guid Report, Guid Incident)> ArrangeAsync(TestApp app)
     {
         var plan = await app.ImportGazaPlanAsync();
         await app.EnsureGovernoratesAsync();
@@ -59,14 +65,17 @@ public sealed class AccessMatrixTests(Apps apps)
             "{\"sourceType\":\"media\",\"occurredOn\":\"2026-11-01\",\"latitude\":31.35,\"longitude\":34.31,\"eventType\":\"Battles\",\"classification\":\"public\"}",
             Encoding.UTF8, "application/json"));
         var reportId = (await report.Content.ReadFromJsonAsync<Truceline.Web.Incidents.ReportView>(Json.Options))!.Id;
-        return (plan, provision, metric.Id, metric.Observations[0].Id, reportId);
+        await client.PostAsync("/api/v1/incidents/grouping", null);
+        await using var ctx = app.OpenDb();
+        var incidentId = (await ctx.Reports.SingleAsync(r => r.Id == reportId)).IncidentId!.Value;
+        return (plan, provision, metric.Id, metric.Observations[0].Id, reportId, incidentId);
     }
 
-    private static HttpRequestMessage Request(Call call, (string Plan, Guid Provision, Guid Metric, Guid Observation, Guid Report) ids)
+    private static HttpRequestMessage Request(Call call, (string Plan, Guid Provision, Guid Metric, Guid Observation, Guid Report, Guid Incident) ids)
     {
         var path = call.Path.Replace("{plan}", ids.Plan, StringComparison.Ordinal).Replace("{p}", ids.Provision.ToString(), StringComparison.Ordinal)
             .Replace("{m}", ids.Metric.ToString(), StringComparison.Ordinal).Replace("{o}", ids.Observation.ToString(), StringComparison.Ordinal)
-            .Replace("{r}", ids.Report.ToString(), StringComparison.Ordinal);
+            .Replace("{r}", ids.Report.ToString(), StringComparison.Ordinal).Replace("{i}", ids.Incident.ToString(), StringComparison.Ordinal);
         var request = new HttpRequestMessage(new HttpMethod(call.Method), path);
         if (call.Body == "form")
         {

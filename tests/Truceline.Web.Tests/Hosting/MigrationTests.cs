@@ -99,7 +99,9 @@ public sealed class MigrationTests
             var set = (IQueryable<object>)typeof(DbContext).GetMethod(nameof(DbContext.Set), Type.EmptyTypes)!.MakeGenericMethod(entity.ClrType).Invoke(ctx, null)!;
             await set.Take(1).ToListAsync();
         }
-        Assert.Equal(Enumerable.Range(1, Migrator.Latest(target.Provider)), Migrator.All(target.Provider).Select(m => m.Version));
+        // Versions are unique and ordered (a gap is allowed: a branch's migration may land after a later one, and still applies).
+        var versions = Migrator.All(target.Provider).Select(m => m.Version).ToList();
+        Assert.Equal(versions.Distinct().Order(), versions);
         Assert.Equal(Migrator.All(DbProvider.Sqlite).Select(m => m.Name), Migrator.All(DbProvider.Postgres).Select(m => m.Name));
     }
 }

@@ -1,0 +1,148 @@
+using Truceline.Access;
+
+namespace Truceline.Incidents;
+
+public enum IncidentState
+{
+    Reported,
+    UnderReview,
+    Verified,
+    NotVerified,
+    Disputed,
+    Dismissed,
+}
+
+public enum Confidence
+{
+    Low,
+    Medium,
+    High,
+}
+
+public enum Conclusion
+{
+    Verified,
+    NotVerified,
+}
+
+/// <summary>One event, as told by one or more reports grouped together; verified by findings of independent verifiers.</summary>
+public sealed class Incident : IClassified
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+
+    /// <summary>The agreement whose verification quorum applies.</summary>
+    public Guid? AgreementId { get; set; }
+
+    public IncidentState State { get; set; }
+
+    public DateOnly OccurredOn { get; set; }
+
+    public double Latitude { get; set; }
+
+    public double Longitude { get; set; }
+
+    public int GeoPrecision { get; set; }
+
+    public string? GovernorateCode { get; set; }
+
+    public required string EventType { get; set; }
+
+    public string? SubEventType { get; set; }
+
+    public List<string> AllegedParties { get; set; } = [];
+
+    public int ReportCount { get; set; }
+
+    /// <summary>Distinct sources behind the reports (an organisation's patrol, one civilian, one publication count once each).</summary>
+    public int SourceCount { get; set; }
+
+    public Confidence Confidence { get; set; }
+
+    /// <summary>Why the confidence is what it is, as sentences (JSON list).</summary>
+    public List<string> ConfidenceReasons { get; set; } = [];
+
+    public DateTime CreatedAt { get; set; }
+
+    public DateTime UpdatedAt { get; set; }
+
+    public Classification Classification { get; set; } = Classification.Restricted;
+
+    public Guid? OwnerOrganisationId { get; set; }
+
+    public string? ConfidentialTo { get; set; }
+}
+
+public sealed class IncidentTransition : Audit.IAuditSubject
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+
+    public Guid IncidentId { get; set; }
+
+    public IncidentState FromState { get; set; }
+
+    public IncidentState ToState { get; set; }
+
+    public required string Reason { get; set; }
+
+    public required string RecordedBy { get; set; }
+
+    public DateTime RecordedAt { get; set; }
+
+    public string AuditSubject => $"Incident:{IncidentId}";
+}
+
+/// <summary>A verifier's signed finding on an incident. One per verifier; the quorum counts organisations.</summary>
+public sealed class Finding : Audit.IAuditSubject
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+
+    public Guid IncidentId { get; set; }
+
+    public Guid VerifierUserId { get; set; }
+
+    public Guid VerifierOrganisationId { get; set; }
+
+    public required string VerifierName { get; set; }
+
+    public Conclusion Conclusion { get; set; }
+
+    /// <summary>The violation found (or why none was).</summary>
+    public required string Violation { get; set; }
+
+    /// <summary>Codes of the plan provisions the finding concerns.</summary>
+    public List<string> Provisions { get; set; } = [];
+
+    /// <summary>A party code, or "undetermined".</summary>
+    public required string ResponsibleParty { get; set; }
+
+    public string? Dissent { get; set; }
+
+    public DateTime SignedAt { get; set; }
+
+    public string AuditSubject => $"Incident:{IncidentId}";
+}
+
+/// <summary>The reply of the party an allegation names, shown beside the findings. Readable by that party and the
+/// coordination centre, verifiers and administrators, not by other parties.</summary>
+public sealed class Reply : IClassified, Audit.IAuditSubject
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+
+    public Guid IncidentId { get; set; }
+
+    public required string PartyCode { get; set; }
+
+    public Guid AuthorUserId { get; set; }
+
+    public required string Text { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    public Classification Classification { get; set; } = Classification.Confidential;
+
+    public Guid? OwnerOrganisationId { get; set; }
+
+    public string? ConfidentialTo { get; set; }
+
+    public string AuditSubject => $"Incident:{IncidentId}";
+}
