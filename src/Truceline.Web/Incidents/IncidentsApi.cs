@@ -39,6 +39,10 @@ public static class IncidentsApi
         api.MapGet("/incidents/{id:guid}", GetIncident).WithSummary("An incident: its reports, timeline, findings beside the replies, quorum");
         api.MapPost("/incidents/{id:guid}/transitions", PostTransition).RequireAuthorization(Permissions.Policy(Permission.ReviewIncidents))
             .WithSummary("Change the state; illegal transitions are refused (409); verified/not verified need the quorum");
+        api.MapPost("/incidents/{id:guid}/merge", PostMerge).RequireAuthorization(Permissions.Policy(Permission.StructureReports))
+            .WithSummary("Merge this incident into another (its reports move; this one is dismissed with the reason)");
+        api.MapPost("/incidents/{id:guid}/split", PostSplit).RequireAuthorization(Permissions.Policy(Permission.StructureReports))
+            .WithSummary("Split reports out into a new incident");
         api.MapPost("/incidents/{id:guid}/findings", PostFinding).RequireAuthorization(Permissions.Policy(Permission.SignFindings))
             .WithSummary("Sign a finding (verifiers; one each)");
         api.MapPost("/incidents/{id:guid}/replies", PostReply).RequireAuthorization(Permissions.Policy(Permission.ReplyToAllegations))
@@ -132,6 +136,18 @@ public static class IncidentsApi
         var outcome = await ChangeIncidentState.RunAsync(db, id, body, time, ct);
         var t = outcome.Value;
         return outcome.Succeeded ? TypedResults.Ok(new TransitionView(Camel(t!.FromState), Camel(t.ToState), t.Reason, t.RecordedBy, t.RecordedAt)) : outcome.Failure!.ToProblem();
+    }
+
+    public static async Task<Results<Ok<IncidentSummary>, ProblemHttpResult>> PostMerge(Guid id, RegroupIncidents.MergeRequest body, TrucelineDb db, TimeProvider time, CancellationToken ct)
+    {
+        var outcome = await RegroupIncidents.MergeAsync(db, id, body, time, ct);
+        return outcome.Succeeded ? TypedResults.Ok(Summary(outcome.Value!)) : outcome.Failure!.ToProblem();
+    }
+
+    public static async Task<Results<Created<IncidentSummary>, ProblemHttpResult>> PostSplit(Guid id, RegroupIncidents.SplitRequest body, TrucelineDb db, TimeProvider time, CancellationToken ct)
+    {
+        var outcome = await RegroupIncidents.SplitAsync(db, id, body, time, ct);
+        return outcome.Succeeded ? TypedResults.Created($"/api/v1/incidents/{outcome.Value!.Id}", Summary(outcome.Value)) : outcome.Failure!.ToProblem();
     }
 
     public static async Task<Results<Created<FindingView>, ProblemHttpResult>> PostFinding(Guid id, RecordFinding.Request body, TrucelineDb db, TimeProvider time, CancellationToken ct)

@@ -50,6 +50,8 @@ public sealed class AccessMatrixTests(Apps apps)
         new("GET", "/api/v1/incidents/{i}", Permission.ReadPlans),
         new("POST", "/api/v1/incidents/{i}/transitions", Permission.ReviewIncidents, "{}"),
         new("POST", "/api/v1/incidents/{i}/findings", Permission.SignFindings, "{}"),
+        new("POST", "/api/v1/incidents/{i}/merge", Permission.StructureReports, "{}"),
+        new("POST", "/api/v1/incidents/{i}/split", Permission.StructureReports, "{}"),
         new("POST", "/api/v1/incidents/{i}/replies", Permission.ReplyToAllegations, "{}"),
     ];
 

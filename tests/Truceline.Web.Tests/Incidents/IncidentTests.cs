@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using Microsoft.EntityFrameworkCore;
 using Truceline.Access;
 using Truceline.Incidents;
 using Truceline.Web.Access;
@@ -213,5 +214,50 @@ public sealed class IncidentTests(Apps apps)
         Assert.DoesNotContain(witness, hamasSees);
         Assert.DoesNotContain(witness, await israel.GetStringAsync($"/api/v1/incidents/{id}"));
         Assert.Contains(witness, await coordinator.GetStringAsync($"/api/v1/incidents/{id}"));
+    }
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task ACoordinatorMergesAndSplitsIncidentsAndEveryMoveIsAudited(string db)
+    {
+        var app = await apps.Get(db);
+        await app.EnsureGovernoratesAsync();
+        var type = $"Regroup {Guid.NewGuid():N}";
+        using var monitor = app.Client(Role.Monitor);
+        await monitor.PostAsync("/api/v1/reports", Body(Report(type, 31.3462, 34.3063, "2026-11-18", identity: "A (simulated)")));
+        await monitor.PostAsync("/api/v1/reports", Body(Report(type, 31.3900, 34.3400, "2026-11-18", identity: "B (simulated)"))); // 6 km away: not grouped
+        using var coordinator = app.Client(Role.Coordinator);
+        await coordinator.PostAsync("/api/v1/incidents/grouping", null);
+        var two = await IncidentsOfTypeAsync(coordinator, type);
+        Assert.Equal(2, two.Count);
+        var (a, b) = (two[0].Id, two[1].Id);
+
+        var self = await ProblemAssert.IsProblem(await coordinator.PostAsync($"/api/v1/incidents/{a}/merge", Body($"{{\"into\":\"{a}\",\"reason\":\"x\"}}")), HttpStatusCode.UnprocessableEntity);
+        Assert.NotEmpty(self.FieldErrors("into"));
+        var merged = await coordinator.PostAsync($"/api/v1/incidents/{b}/merge", Body($"{{\"into\":\"{a}\",\"reason\":\"Same shelling, two vantage points\"}}"));
+        Assert.Equal(HttpStatusCode.OK, merged.StatusCode);
+        var target = (await coordinator.GetFromJsonAsync<IncidentDetail>($"/api/v1/incidents/{a}", Json.Options))!;
+        Assert.Equal((2, 2), (target.Incident.ReportCount, target.Incident.SourceCount));
+        var emptied = (await coordinator.GetFromJsonAsync<IncidentDetail>($"/api/v1/incidents/{b}", Json.Options))!;
+        Assert.Equal("dismissed", emptied.Incident.State);
+        Assert.StartsWith($"Merged into {a}: Same shelling", Assert.Single(emptied.Timeline).Reason);
+        await using (var ctx = app.OpenDb())
+        {
+            var moved = target.Reports.Single(r => r.Latitude > 31.38).Id.ToString();
+            Assert.Empty(emptied.Reports);
+            Assert.True(await ctx.AuditEntries.IgnoreQueryFilters()
+                .AnyAsync(e => e.EntityType == "Report" && e.EntityId == moved && e.Action == "changed" && e.Changes.Contains(a.ToString())));
+        }
+
+        var far = target.Reports.Single(r => r.Latitude > 31.38).Id;
+        var all = await ProblemAssert.IsProblem(await coordinator.PostAsync($"/api/v1/incidents/{a}/split",
+            Body($"{{\"reports\":[\"{target.Reports[0].Id}\",\"{target.Reports[1].Id}\"],\"reason\":\"x\"}}")), HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("at least one report must stay", all.Detail());
+        var split = await coordinator.PostAsync($"/api/v1/incidents/{a}/split", Body($"{{\"reports\":[\"{far}\"],\"reason\":\"Different target after all\"}}"));
+        Assert.Equal(HttpStatusCode.Created, split.StatusCode);
+        var created = (await split.Content.ReadFromJsonAsync<IncidentSummary>(Json.Options))!;
+        Assert.Equal(1, created.ReportCount);
+        Assert.Equal(1, (await coordinator.GetFromJsonAsync<IncidentDetail>($"/api/v1/incidents/{a}", Json.Options))!.Incident.ReportCount);
+        using var verifier = app.Client(Role.Verifier);
+        await ProblemAssert.IsProblem(await verifier.PostAsync($"/api/v1/incidents/{a}/merge", Body("{}")), HttpStatusCode.Forbidden);
     }
 }
