@@ -107,6 +107,8 @@ public static class TrucelineApp
         services.AddRazorPages(o =>
         {
             o.Conventions.AuthorizeFolder("/Plans");
+            o.Conventions.AuthorizeFolder("/Incidents");
+            o.Conventions.AuthorizeFolder("/Reports");
         }).AddViewLocalization();
         services.Configure<RequestLocalizationOptions>(o =>
         {

@@ -36,6 +36,7 @@ public static class IncidentsApi
         api.MapPost("/incidents/grouping", RunGrouping).RequireAuthorization(Permissions.Policy(Permission.StructureReports))
             .WithSummary("Group the reports not yet in an incident now (a background task also does it every few seconds)");
         api.MapGet("/incidents", ListIncidents).WithSummary("Incidents you may see, newest first, by keyset pages (?cursor=)");
+        api.MapGet("/incidents/counts", GetCounts).WithSummary("Daily counts by type, totals by governorate and state, and the change on the previous period of the same length");
         api.MapGet("/incidents/{id:guid}", GetIncident).WithSummary("An incident: its reports, timeline, findings beside the replies, quorum");
         api.MapPost("/incidents/{id:guid}/transitions", PostTransition).RequireAuthorization(Permissions.Policy(Permission.ReviewIncidents))
             .WithSummary("Change the state; illegal transitions are refused (409); verified/not verified need the quorum");
@@ -57,8 +58,19 @@ public static class IncidentsApi
     public static async Task<Ok<GroupReports.Outcome>> RunGrouping(TrucelineDb db, TimeProvider time, CancellationToken ct) =>
         TypedResults.Ok(await GroupReports.RunAsync(db, time, ct: ct));
 
+    public static async Task<Results<Ok<IncidentCounts>, ProblemHttpResult>> GetCounts(DateOnly? from, DateOnly? to, string? eventType, IncidentState? state,
+        string? governorate, string? party, TrucelineDb db, TimeProvider time, CancellationToken ct)
+    {
+        if (from is { } f && to is { } t && (t < f || t.DayNumber - f.DayNumber > 366))
+        {
+            return Failure.Invalid("to", "must be on or after 'from', at most 366 days later").ToProblem();
+        }
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        return TypedResults.Ok(await IncidentQueries.CountsAsync(db, new IncidentFilter(from, to, eventType, state, governorate, party), today, ct));
+    }
+
     public static async Task<Results<Ok<IncidentPage>, ProblemHttpResult>> ListIncidents(string? cursor, int? limit, IncidentState? state, string? governorate,
-        string? eventType, DateOnly? from, DateOnly? to, TrucelineDb db, CancellationToken ct)
+        string? eventType, DateOnly? from, DateOnly? to, string? party, TrucelineDb db, CancellationToken ct)
     {
         if (limit is < 1 or > 500)
         {
@@ -78,26 +90,7 @@ public static class IncidentsApi
         {
             query = query.Where(i => i.Id.CompareTo(a) < 0);
         }
-        if (state is { } s)
-        {
-            query = query.Where(i => i.State == s);
-        }
-        if (governorate is not null)
-        {
-            query = query.Where(i => i.GovernorateCode == governorate);
-        }
-        if (eventType is not null)
-        {
-            query = query.Where(i => i.EventType == eventType);
-        }
-        if (from is not null)
-        {
-            query = query.Where(i => i.OccurredOn >= from);
-        }
-        if (to is not null)
-        {
-            query = query.Where(i => i.OccurredOn <= to);
-        }
+        query = new IncidentFilter(from, to, eventType, state, governorate, party).Apply(query);
         var size = limit ?? 100;
         var items = await query.OrderByDescending(i => i.Id).Take(size + 1).ToListAsync(ct);
         return TypedResults.Ok(new IncidentPage(items.Take(size).Select(Summary).ToList(), items.Count > size ? items[size - 1].Id.ToString() : null));
