@@ -3,6 +3,7 @@
 #   bench/run.sh                 the BenchmarkDotNet suite (default job; a few minutes on 2 cores)
 #   bench/run.sh --job short     the suite with BenchmarkDotNet's short job (about a minute)
 #   bench/run.sh --quick         a Stopwatch median in seconds, no BenchmarkDotNet
+#   bench/run.sh --classification  zone and line classification of 1,000,000 points (real zones from ../shared)
 # Any other arguments go to BenchmarkDotNet (e.g. --filter '*Analyse*').
 # The plan measured is generated: simulated data, not a real agreement.
 set -euo pipefail

@@ -7,6 +7,11 @@ if (args.Contains("--quick"))
     Quick.Run();
     return;
 }
+if (args.Contains("--classification"))
+{
+    Classification.Run();
+    return;
+}
 Console.WriteLine("Sequencing benchmarks over a generated (simulated) plan: 10,000 provisions, 50,000 dependencies, 10 phases.");
 // Run everything unless told otherwise, rather than asking at the console.
 string[] filtered = args.Any(a => a is "--filter" or "-f" or "--list") ? args : [.. args, "--filter", "*"];
