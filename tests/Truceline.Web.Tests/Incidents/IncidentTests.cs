@@ -124,6 +124,7 @@ public sealed class IncidentTests(Apps apps)
     public async Task VerificationNeedsVerifiersFromTwoOrganisationsEachCountingOnce(string db)
     {
         var app = await apps.Get(db);
+        await app.ImportGazaPlanAsync(); // incidents belong to an agreement, whose quorum and provisions apply
         var id = await IncidentAsync(app, $"Quorum {Guid.NewGuid():N}");
         using var coordinator = app.Client(Role.Coordinator);
         await coordinator.PostAsync($"/api/v1/incidents/{id}/transitions", Body("{\"state\":\"underReview\",\"reason\":\"two reports of shelling\"}"));
@@ -165,6 +166,21 @@ public sealed class IncidentTests(Apps apps)
         Assert.Equal(["underReview", "verified"], detail.Timeline.Select(t => t.To));
         Assert.Equal(3, detail.Findings.Count);
         Assert.Contains(detail.Findings, f => f.Dissent == "Attribution unclear");
+
+        // The provision the findings name lists the incident on its page.
+        Guid provision;
+        await using (var ctx = app.OpenDb())
+        {
+            var agreement = (await ctx.Incidents.SingleAsync(i => i.Id == id)).AgreementId;
+            provision = (await ctx.Provisions.SingleAsync(p => p.AgreementId == agreement && p.Code == "P1-CEASEFIRE")).Id;
+        }
+        using (var browserless = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = app.Address })
+        {
+            await FormSignIn.PostAsync(browserless, TestApp.Email(Role.Analyst), TestApp.Password);
+            var page = await browserless.GetStringAsync($"/provisions/{provision}");
+            Assert.Contains($"/incidents/{id}", page);
+            Assert.Contains("verified · findings: Verified", page);
+        }
 
         var bad = await ProblemAssert.IsProblem(await first.PostAsync($"/api/v1/incidents/{id}/findings", Body("{\"responsibleParty\":\"atlantis\"}")), HttpStatusCode.UnprocessableEntity);
         Assert.NotEmpty(bad.FieldErrors("conclusion"));

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Truceline.Audit;
 using Truceline.Common;
@@ -21,6 +22,9 @@ public sealed class ProvisionModel(TrucelineDb db, TimeProvider time) : PageMode
     public IReadOnlyList<AuditEntry> Audit { get; private set; } = [];
 
     public IReadOnlyList<KnockOnView>? KnockOn { get; private set; }
+
+    /// <summary>Incidents whose findings name this provision, with the conclusion of each.</summary>
+    public IReadOnlyList<(Truceline.Incidents.Incident Incident, string Conclusion)> Incidents { get; private set; } = [];
 
     [TempData]
     public string? Notice { get; set; }
@@ -148,6 +152,13 @@ public sealed class ProvisionModel(TrucelineDb db, TimeProvider time) : PageMode
         var snapshot = (await PlanSnapshot.LoadAsync(db, Detail.PlanId.ToString(), time, ct))!;
         this.MarkSimulated(snapshot.Agreement);
         OtherProvisions = snapshot.Provisions.Where(p => p.Id != id).ToList();
+        // Findings store provision codes as a JSON list; "\"CODE\"" matches one element exactly.
+        var quoted = $"\"{Detail.Code}\"";
+        Incidents = (await db.Findings.AsNoTracking()
+                .Where(f => EF.Property<string>(f, nameof(Truceline.Incidents.Finding.Provisions)).Contains(quoted))
+                .Join(db.Incidents.Where(i => i.AgreementId == snapshot.Agreement.Id), f => f.IncidentId, i => i.Id, (f, i) => new { i, f.Conclusion })
+                .ToListAsync(ct))
+            .GroupBy(x => x.i.Id).Select(g => (g.First().i, string.Join(", ", g.Select(x => x.Conclusion.ToString()).Distinct()))).ToList();
         if (CanReadAudit)
         {
             Audit = await ProvisionDetails.AuditAsync(db, id, ct);
