@@ -31,9 +31,8 @@ public sealed record IncidentFilter(DateOnly? From, DateOnly? To, string? EventT
         }
         if (!string.IsNullOrWhiteSpace(Party))
         {
-            // Parties are stored as a JSON list of codes or names; "\"code\"" matches one element exactly.
-            var quoted = $"\"{Party}\"";
-            query = query.Where(i => EF.Property<string>(i, nameof(Incident.AllegedParties)).Contains(quoted));
+            var pattern = Tokens.Pattern(Party.Trim());
+            query = query.Where(i => EF.Functions.Like(i.AllegedPartiesText, pattern));
         }
         return query;
     }

@@ -164,6 +164,8 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
             }
         }
         b.Entity<Setting>().ToTable("settings");
+        b.Entity<Incidents.Incident>().Property(i => i.AllegedPartiesText).HasColumnName("alleged_parties");
+        b.Entity<Incidents.Finding>().Property(f => f.ProvisionsText).HasColumnName("provisions");
         b.Entity<Party>().ToTable("parties");
         b.Entity<Dependency>().ToTable("dependencies");
         b.Entity<AuditEntry>().ToTable("audit_entries");

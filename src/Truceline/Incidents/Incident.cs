@@ -49,7 +49,15 @@ public sealed class Incident : IClassified
 
     public string? SubEventType { get; set; }
 
-    public List<string> AllegedParties { get; set; } = [];
+    /// <summary>Party codes the reports allege, as "|code|code|" so a query can match one exactly (LIKE '%|israel|%').</summary>
+    public string AllegedPartiesText { get; set; } = "";
+
+    [System.ComponentModel.DataAnnotations.Schema.NotMapped]
+    public List<string> AllegedParties
+    {
+        get => Tokens.Split(AllegedPartiesText);
+        set => AllegedPartiesText = Tokens.Join(value);
+    }
 
     public int ReportCount { get; set; }
 
@@ -109,8 +117,15 @@ public sealed class Finding : Audit.IAuditSubject
     /// <summary>The violation found (or why none was).</summary>
     public required string Violation { get; set; }
 
-    /// <summary>Codes of the plan provisions the finding concerns.</summary>
-    public List<string> Provisions { get; set; } = [];
+    /// <summary>Codes of the plan provisions the finding concerns, as "|code|code|" (see <see cref="Tokens"/>).</summary>
+    public string ProvisionsText { get; set; } = "";
+
+    [System.ComponentModel.DataAnnotations.Schema.NotMapped]
+    public List<string> Provisions
+    {
+        get => Tokens.Split(ProvisionsText);
+        set => ProvisionsText = Tokens.Join(value);
+    }
 
     /// <summary>A party code, or "undetermined".</summary>
     public required string ResponsibleParty { get; set; }
@@ -145,4 +160,14 @@ public sealed class Reply : IClassified, Audit.IAuditSubject
     public string? ConfidentialTo { get; set; }
 
     public string AuditSubject => $"Incident:{IncidentId}";
+}
+
+/// <summary>A list stored as "|a|b|": one element matches exactly with LIKE '%|a|%' on both databases.</summary>
+public static class Tokens
+{
+    public static string Join(IEnumerable<string> items) => string.Concat(items.Select(i => $"|{i.Replace("|", "/", StringComparison.Ordinal)}|"));
+
+    public static List<string> Split(string text) => [.. text.Split('|', StringSplitOptions.RemoveEmptyEntries)];
+
+    public static string Pattern(string item) => $"%|{item.Replace("|", "/", StringComparison.Ordinal)}|%";
 }

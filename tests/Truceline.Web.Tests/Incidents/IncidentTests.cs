@@ -68,6 +68,10 @@ public sealed class IncidentTests(Apps apps)
 
         var detail = (await coordinator.GetFromJsonAsync<IncidentDetail>($"/api/v1/incidents/{main.Id}", Json.Options))!;
         Assert.Equal(4, detail.Reports.Count);
+        // Filtering by the party alleged matches the party exactly.
+        var byParty = (await coordinator.GetFromJsonAsync<IncidentPage>($"/api/v1/incidents?eventType={Uri.EscapeDataString(type)}&party=israel", Json.Options))!;
+        Assert.Equal(3, byParty.Items.Count);
+        Assert.Empty((await coordinator.GetFromJsonAsync<IncidentPage>($"/api/v1/incidents?eventType={Uri.EscapeDataString(type)}&party=isr", Json.Options))!.Items);
         Assert.Equal("reported", detail.Incident.State);
         // Grouping again changes nothing.
         var again = (await (await coordinator.PostAsync("/api/v1/incidents/grouping", null)).Content.ReadFromJsonAsync<GroupReports.Outcome>(Json.Options))!;
@@ -174,12 +178,13 @@ public sealed class IncidentTests(Apps apps)
             var agreement = (await ctx.Incidents.SingleAsync(i => i.Id == id)).AgreementId;
             provision = (await ctx.Provisions.SingleAsync(p => p.AgreementId == agreement && p.Code == "P1-CEASEFIRE")).Id;
         }
-        using (var browserless = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = app.Address })
+        foreach (var (role, sees) in new[] { (Role.Monitor, true), (Role.Analyst, false) }) // the analyst's organisation is outside the agreement
         {
-            await FormSignIn.PostAsync(browserless, TestApp.Email(Role.Analyst), TestApp.Password);
+            using var browserless = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = app.Address };
+            await FormSignIn.PostAsync(browserless, TestApp.Email(role), TestApp.Password);
             var page = await browserless.GetStringAsync($"/provisions/{provision}");
-            Assert.Contains($"/incidents/{id}", page);
-            Assert.Contains("verified · findings: Verified", page);
+            Assert.Equal(sees, page.Contains($"/incidents/{id}", StringComparison.Ordinal));
+            Assert.Equal(sees, page.Contains("verified · findings: Verified", StringComparison.Ordinal));
         }
 
         var bad = await ProblemAssert.IsProblem(await first.PostAsync($"/api/v1/incidents/{id}/findings", Body("{\"responsibleParty\":\"atlantis\"}")), HttpStatusCode.UnprocessableEntity);

@@ -152,10 +152,9 @@ public sealed class ProvisionModel(TrucelineDb db, TimeProvider time) : PageMode
         var snapshot = (await PlanSnapshot.LoadAsync(db, Detail.PlanId.ToString(), time, ct))!;
         this.MarkSimulated(snapshot.Agreement);
         OtherProvisions = snapshot.Provisions.Where(p => p.Id != id).ToList();
-        // Findings store provision codes as a JSON list; "\"CODE\"" matches one element exactly.
-        var quoted = $"\"{Detail.Code}\"";
+        var pattern = Truceline.Incidents.Tokens.Pattern(Detail.Code);
         Incidents = (await db.Findings.AsNoTracking()
-                .Where(f => EF.Property<string>(f, nameof(Truceline.Incidents.Finding.Provisions)).Contains(quoted))
+                .Where(f => EF.Functions.Like(f.ProvisionsText, pattern))
                 .Join(db.Incidents.Where(i => i.AgreementId == snapshot.Agreement.Id), f => f.IncidentId, i => i.Id, (f, i) => new { i, f.Conclusion })
                 .ToListAsync(ct))
             .GroupBy(x => x.i.Id).Select(g => (g.First().i, string.Join(", ", g.Select(x => x.Conclusion.ToString()).Distinct()))).ToList();
