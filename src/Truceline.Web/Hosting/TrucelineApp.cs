@@ -129,6 +129,7 @@ public static class TrucelineApp
         app.UseRequestLocalization();
         app.UseStaticFiles();
         app.UseRouting();
+        app.UseOpenRosaVersionHeader();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
@@ -153,6 +154,8 @@ public static class TrucelineApp
         app.MapPlansApi();
         app.MapZonesApi();
         app.MapReportsApi();
+        app.MapOpenRosaApi();
+        app.MapEvidenceApi();
         app.MapRazorPages();
         return app;
     }

@@ -65,6 +65,8 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
 
     public DbSet<Incidents.Report> Reports => Set<Incidents.Report>();
 
+    public DbSet<Incidents.Evidence> Evidence => Set<Incidents.Evidence>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
         builder.Properties<Classification>().HaveConversion<string>();
@@ -130,6 +132,8 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
         b.Entity<Geo.Zone>().HasQueryFilter(Visibility.Filter<Geo.Zone>(this));
         b.Entity<Incidents.Report>().HasQueryFilter(Visibility.Filter<Incidents.Report>(this));
         b.Entity<Incidents.Report>().HasIndex(r => new { r.Channel, r.ClientId }).IsUnique();
+        b.Entity<Incidents.Evidence>().HasOne<Incidents.Report>().WithMany().HasForeignKey(e => e.ReportId).OnDelete(DeleteBehavior.Restrict);
+        b.Entity<Incidents.Evidence>().HasQueryFilter(Visibility.Filter<Incidents.Evidence>(this).And(e => e.ReportId == null || Reports.Any(r => r.Id == e.ReportId)));
 
         foreach (var entity in b.Model.GetEntityTypes())
         {
@@ -147,6 +151,7 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
         b.Entity<Party>().ToTable("parties");
         b.Entity<Dependency>().ToTable("dependencies");
         b.Entity<AuditEntry>().ToTable("audit_entries");
+        b.Entity<Incidents.Evidence>().ToTable("evidence");
     }
 
     public static string SnakeCase(string name)
