@@ -217,6 +217,22 @@ public sealed class OpenRosaTests(Apps apps)
     }
 
     [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task AnInstanceAsODKsOwnFormEngineWritesItIsAccepted(string db)
+    {
+        var app = await apps.Get(db);
+        await app.EnsureGovernoratesAsync();
+        using var collect = Collect(app);
+        // Written by ODK Web Forms' engine (@getodk/xforms-engine 0.22.0) from this form, filled in; only the instanceID is new.
+        var instanceId = NewInstanceId();
+        var engine = $"""<data id="truceline-incident" version="2026.1"><source_type>civilian</source_type><source_identity>Samira (simulated)</source_identity><source/><occurred>2026-11-20</occurred><occurred_time>08:40:00.000+02:00</occurred_time><location>31.3462 34.3063 12.0 4.8</location><geo_precision>1</geo_precision><place_name>east of Khan Younis</place_name><event_type>explosions</event_type><sub_event_type/><description/><alleged_parties/><fatalities>0</fatalities><photo/><meta><instanceID>{instanceId}</instanceID></meta></data>""";
+        Assert.Equal(HttpStatusCode.Created, (await collect.PostAsync(Submission, Post(engine))).StatusCode);
+        await using var ctx = app.OpenDb();
+        var stored = await ctx.Reports.SingleAsync(r => r.Channel == Channel.OpenRosa && r.ClientId == instanceId);
+        Assert.Equal(("PS0270", 1, "east of Khan Younis", (string?)null, 0), (stored.GovernorateCode, stored.GeoPrecision, stored.PlaceName, stored.Description, stored.Fatalities));
+        Assert.Empty(stored.AllegedParties);
+    }
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
     public async Task ASplitSubmissionAddsOnlyTheFilesNotYetReceivedAndOnlyFromItsOwnAccount(string db)
     {
         var app = await apps.Get(db);
