@@ -91,7 +91,9 @@ public sealed class BearerTokenHandler(IOptionsMonitor<AuthenticationSchemeOptio
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var failure = (await HandleAuthenticateOnceSafeAsync()).Failure?.Message;
-        Response.Headers.WWWAuthenticate = "Bearer";
+        Response.Headers.WWWAuthenticate = Context.GetEndpoint()?.Metadata.GetMetadata<BasicChallenge>() is null
+            ? "Bearer"
+            : new Microsoft.Extensions.Primitives.StringValues(["Bearer", "Basic realm=\"Truceline\", charset=\"UTF-8\""]);
         await Problems.WriteAsync(Context, StatusCodes.Status401Unauthorized, "Unauthorized",
             failure ?? "This endpoint needs a bearer token: send 'Authorization: Bearer <token>' (create one with 'truceline token create --user EMAIL').");
     }
@@ -99,4 +101,11 @@ public sealed class BearerTokenHandler(IOptionsMonitor<AuthenticationSchemeOptio
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         Problems.WriteAsync(Context, StatusCodes.Status403Forbidden, "Forbidden",
             $"Your role ({Context.User.FindFirst(System.Security.Claims.ClaimTypes.Role)?.Value ?? "none"}) may not do this.");
+}
+
+/// <summary>Endpoint metadata: a 401 also offers HTTP Basic (any user name, the token as password), for clients
+/// such as ODK Collect that send credentials only in answer to a Basic challenge.</summary>
+public sealed class BasicChallenge
+{
+    public static readonly BasicChallenge Instance = new();
 }

@@ -132,6 +132,7 @@ public static class TrucelineApp
         app.UseRequestLocalization();
         app.UseStaticFiles();
         app.UseRouting();
+        app.UseOpenRosaVersionHeader();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
@@ -157,6 +158,8 @@ public static class TrucelineApp
         app.MapZonesApi();
         app.MapReportsApi();
         app.MapIncidentsApi();
+        app.MapOpenRosaApi();
+        app.MapEvidenceApi();
         app.MapRazorPages();
         return app;
     }

@@ -74,6 +74,7 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
     public DbSet<Incidents.Finding> Findings => Set<Incidents.Finding>();
 
     public DbSet<Incidents.Reply> Replies => Set<Incidents.Reply>();
+    public DbSet<Incidents.Evidence> Evidence => Set<Incidents.Evidence>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
@@ -150,6 +151,8 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
         b.Entity<Incidents.Finding>().HasIndex(f => new { f.IncidentId, f.VerifierUserId }).IsUnique();
         b.Entity<Incidents.Reply>().HasOne<Incidents.Incident>().WithMany().HasForeignKey(r => r.IncidentId).OnDelete(DeleteBehavior.Restrict);
         b.Entity<Incidents.Reply>().HasQueryFilter(Visibility.Filter<Incidents.Reply>(this).And(r => Incidents.Any(i => i.Id == r.IncidentId)));
+        b.Entity<Incidents.Evidence>().HasOne<Incidents.Report>().WithMany().HasForeignKey(e => e.ReportId).OnDelete(DeleteBehavior.Restrict);
+        b.Entity<Incidents.Evidence>().HasQueryFilter(Visibility.Filter<Incidents.Evidence>(this).And(e => (e.ReportId == null || Reports.Any(r => r.Id == e.ReportId)) && (e.IncidentId == null || Incidents.Any(i => i.Id == e.IncidentId))));
 
         foreach (var entity in b.Model.GetEntityTypes())
         {
@@ -170,6 +173,7 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
         b.Entity<Dependency>().ToTable("dependencies");
         b.Entity<AuditEntry>().ToTable("audit_entries");
         b.Entity<Incidents.Reply>().ToTable("replies");
+        b.Entity<Incidents.Evidence>().ToTable("evidence");
     }
 
     public static string SnakeCase(string name)

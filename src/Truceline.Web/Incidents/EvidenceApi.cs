@@ -1,0 +1,51 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Truceline.Data;
+using Truceline.Web.Access;
+
+namespace Truceline.Web.Incidents;
+
+public sealed record EvidenceView(Guid Id, string FileName, string ContentType, long Size, string Sha256, DateTime UploadedAt);
+
+/// <summary>Evidence files, as readable as the report they came with. The SHA-256 recorded at upload is shown in the list
+/// and sent with the file (Digest), so whoever holds a copy can check that it was not altered.</summary>
+public static class EvidenceApi
+{
+    public static void MapEvidenceApi(this IEndpointRouteBuilder routes)
+    {
+        var api = routes.MapGroup("/api/v1").WithTags("Evidence")
+            .RequireAuthorization(p => p.AddAuthenticationSchemes(BearerTokenHandler.SchemeName).RequireAuthenticatedUser());
+        api.MapGet("/reports/{id:guid}/evidence", ListForReport).WithSummary("The files of a report you may see, each with the SHA-256 recorded at upload");
+        api.MapGet("/evidence/{id:guid}", GetFile).WithSummary("One file, with its recorded SHA-256 in the Digest header");
+    }
+
+    public static async Task<Results<Ok<List<EvidenceView>>, ProblemHttpResult>> ListForReport(Guid id, TrucelineDb db, CancellationToken ct)
+    {
+        if (!await db.Reports.AnyAsync(r => r.Id == id, ct))
+        {
+            return TypedResults.Problem($"There is no report {id} that you may see.", statusCode: 404, title: "Not found");
+        }
+        var files = await db.Evidence.AsNoTracking().Where(e => e.ReportId == id).OrderBy(e => e.Id)
+            .Select(e => new EvidenceView(e.Id, e.FileName, e.ContentType, e.Size, e.Sha256, e.UploadedAt)).ToListAsync(ct);
+        return TypedResults.Ok(files);
+    }
+
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetFile(Guid id, HttpResponse response, TrucelineDb db, CancellationToken ct)
+    {
+        var file = await db.Evidence.AsNoTracking().Where(e => e.Id == id)
+            .Select(e => new { e.FileName, e.ContentType, e.Sha256, e.Content }).FirstOrDefaultAsync(ct);
+        if (file is null)
+        {
+            return TypedResults.Problem($"There is no evidence file {id} that you may see.", statusCode: 404, title: "Not found");
+        }
+        // The hash recorded at upload, not one computed now: a file altered in the database no longer matches it.
+        var digest = Convert.ToBase64String(Convert.FromHexString(file.Sha256));
+        response.Headers["Digest"] = $"sha-256={digest}";
+        response.Headers["Repr-Digest"] = $"sha-256=:{digest}:";
+        // Sent as a download and never sniffed: a file from the field is not a page of this site.
+        response.Headers.XContentTypeOptions = "nosniff";
+        response.Headers.ContentSecurityPolicy = "sandbox";
+        return TypedResults.File(file.Content, file.ContentType, file.FileName);
+    }
+}
