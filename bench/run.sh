@@ -4,6 +4,7 @@
 #   bench/run.sh --job short     the suite with BenchmarkDotNet's short job (about a minute)
 #   bench/run.sh --quick         a Stopwatch median in seconds, no BenchmarkDotNet
 #   bench/run.sh --classification  zone and line classification of 1,000,000 points (real zones from ../shared)
+#   bench/run.sh --intake          durable report intake over HTTP on SQLite against a raw batched insert
 # Any other arguments go to BenchmarkDotNet (e.g. --filter '*Analyse*').
 # The plan measured is generated: simulated data, not a real agreement.
 set -euo pipefail
