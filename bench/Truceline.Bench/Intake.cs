@@ -58,6 +58,18 @@ public static class Intake
             }
         }));
         var http = reports / sw.Elapsed.TotalSeconds;
+        // For scale: the cheapest authenticated request (token check and a user lookup), same clients, same count.
+        next = -1;
+        sw.Restart();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            while (Interlocked.Increment(ref next) < reports)
+            {
+                using var response = await client.GetAsync("/api/v1/me");
+                response.EnsureSuccessStatusCode();
+            }
+        }));
+        var me = reports / sw.Elapsed.TotalSeconds;
         await app.StopAsync();
 
         // Baseline: the same number of rows, raw, batched.
@@ -89,6 +101,7 @@ public static class Intake
         var baseline = reports / sw.Elapsed.TotalSeconds;
         Console.WriteLine($"Durable intake over HTTP on SQLite ({reports:N0} simulated reports, {concurrency} concurrent clients, 2 cores; app and load generator in one process):");
         Console.WriteLine($"  POST /api/v1/reports (validated, placed, audited, committed before the answer): {http,10:N0} reports/s");
+        Console.WriteLine($"  for scale: GET /api/v1/me (token check, one user lookup), same clients:          {me,10:N0} requests/s");
         Console.WriteLine($"  baseline: raw batched SQLite insert of the same rows (1,000 per transaction):    {baseline,10:N0} rows/s");
         Console.WriteLine($"  ratio {http / baseline:0.000}; targets: >= 2,000/s {(http >= 2000 ? "met" : "NOT met")}, >= half the baseline {(http >= baseline / 2 ? "met" : "NOT met")}");
         dir.Delete(recursive: true);

@@ -49,6 +49,8 @@ public static class TrucelineApp
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<Truceline.Geo.ZoneCatalog>();
         services.AddHostedService<IncidentGrouper>();
+        // Created by the container (not passed in) so that it is disposed at shutdown, answering what is queued.
+        services.AddSingleton(_ => new Truceline.Incidents.ReportIntake(options.Database, time));
         services.AddSingleton(options.PersonalData ?? Truceline.Access.PersonalData.FromFile(options.Database.PersonalDataKeyFile));
         services.AddScoped(sp =>
         {

@@ -54,10 +54,10 @@ public static class ReportsApi
     private static string Lower(this Enum value) => value.ToString().ToLowerInvariant();
 
     public static async Task<Results<Created<ReportView>, Ok<ReportView>, ProblemHttpResult>> PostReport(
-        SubmitReport.Request body, ClaimsPrincipal user, TrucelineDb db, ZoneCatalog zones, PersonalData personalData, TimeProvider time, CancellationToken ct)
+        SubmitReport.Request body, ClaimsPrincipal user, TrucelineDb db, ZoneCatalog zones, PersonalData personalData, ReportIntake intake, TimeProvider time, CancellationToken ct)
     {
         var viewer = user.ToViewer();
-        var outcome = await SubmitReport.RunAsync(db, zones, personalData, body, new SubmitReport.Submitter(Channel.Api, viewer.UserId, viewer.OrganisationId), time, ct);
+        var outcome = await SubmitReport.RunAsync(db, zones, personalData, body, new SubmitReport.Submitter(Channel.Api, viewer.UserId, viewer.OrganisationId), time, ct, intake);
         if (!outcome.Succeeded)
         {
             return outcome.Failure!.ToProblem();

@@ -43,3 +43,9 @@ public interface IAuditSubject
 {
     string AuditSubject { get; }
 }
+
+/// <summary>An entity that names who made it, when that is not the context's reader (a report stored by the intake writer).</summary>
+public interface IAuditActor
+{
+    string? AuditActor { get; }
+}

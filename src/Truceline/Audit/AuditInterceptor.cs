@@ -152,7 +152,7 @@ public sealed class AuditInterceptor(TimeProvider time) : SaveChangesInterceptor
             {
                 Seq = ++seq,
                 At = at,
-                Actor = db.Viewer.Name,
+                Actor = (entry.Entity as IAuditActor)?.AuditActor ?? db.Viewer.Name,
                 EntityType = entry.Metadata.ClrType.Name,
                 EntityId = KeyOf(entry),
                 Subject = entry.Entity is IAuditSubject s ? s.AuditSubject : $"{entry.Metadata.ClrType.Name}:{KeyOf(entry)}",
@@ -180,13 +180,15 @@ public sealed class AuditInterceptor(TimeProvider time) : SaveChangesInterceptor
     private static string KeyOf(EntityEntry entry) =>
         string.Join(",", entry.Metadata.FindPrimaryKey()!.Properties.Select(p => entry.Property(p.Name).CurrentValue?.ToString()));
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<PropertyInfo, bool> Hidden = new();
+
     private static string? DescribeChanges(EntityEntry entry)
     {
         var before = new SortedDictionary<string, object?>(StringComparer.Ordinal);
         var after = new SortedDictionary<string, object?>(StringComparer.Ordinal);
         foreach (var p in entry.Properties)
         {
-            var hidden = p.Metadata.PropertyInfo?.GetCustomAttribute<NotAuditedAttribute>() is not null;
+            var hidden = p.Metadata.PropertyInfo is { } info && Hidden.GetOrAdd(info, i => i.GetCustomAttribute<NotAuditedAttribute>() is not null);
             switch (entry.State)
             {
                 case EntityState.Added:

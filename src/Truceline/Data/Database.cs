@@ -78,12 +78,16 @@ public sealed record DatabaseTarget(DbProvider Provider, string ConnectionString
         options.AddInterceptors(new AuditInterceptor(time));
     }
 
-    public TrucelineDb CreateContext(TimeProvider time)
-    {
-        var builder = new DbContextOptionsBuilder<TrucelineDb>();
-        Configure(builder, time);
-        return new TrucelineDb(builder.Options);
-    }
+    // Options are built once per clock and reused: building them for every context costs more than the query it serves.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<TimeProvider, DbContextOptions<TrucelineDb>> _options = new();
+
+    public TrucelineDb CreateContext(TimeProvider time) =>
+        new(_options.GetValue(time, t =>
+        {
+            var builder = new DbContextOptionsBuilder<TrucelineDb>();
+            Configure(builder, t);
+            return builder.Options;
+        }));
 }
 
 /// <summary>

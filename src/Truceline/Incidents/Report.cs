@@ -24,8 +24,14 @@ public enum SourceType
 /// One report of a possible ceasefire incident, from any channel. Classified on arrival against the zones and
 /// lines in force on its date. An SMS arrives as raw text and is structured later by a coordinator.
 /// </summary>
-public sealed class Report : IClassified
+public sealed class Report : IClassified, Audit.IAuditActor
 {
+    /// <summary>Who submitted it, for the audit trail (the intake writer stores it on the submitter's behalf).</summary>
+    [System.ComponentModel.DataAnnotations.Schema.NotMapped]
+    public string? SubmittedByName { get; set; }
+
+    string? Audit.IAuditActor.AuditActor => SubmittedByName;
+
     public Guid Id { get; set; } = Guid.CreateVersion7();
 
     public Channel Channel { get; set; }

@@ -43,8 +43,9 @@ public static class SubmitReport
         Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
+    /// <param name="intake">The node's group-commit writer; without it the report is stored in its own transaction.</param>
     public static async Task<Outcome<Result>> RunAsync(TrucelineDb db, ZoneCatalog zones, PersonalData personalData, Request request, Submitter submitter,
-        TimeProvider time, CancellationToken ct = default)
+        TimeProvider time, CancellationToken ct = default, ReportIntake? intake = null)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var errors = Validate(request, DateOnly.FromDateTime(now));
@@ -86,8 +87,9 @@ public static class SubmitReport
             Place = JsonSerializer.Serialize(place, PlaceJson),
             Classification = request.Classification ?? Classification.Restricted,
             OwnerOrganisationId = submitter.OrganisationId,
+            SubmittedByName = db.Viewer.Name,
         };
-        return await StoreAsync(db, report, ct);
+        return intake is null ? await StoreAsync(db, report, ct) : await intake.StoreAsync(report);
     }
 
     /// <summary>Stores a report unless one with the same channel and client id exists; then returns that one.</summary>

@@ -12,7 +12,7 @@ namespace Truceline.Web.Pages.Reports;
 
 /// <summary>The web channel: the same report as the API, from a plain form. The form carries its own client id, so a
 /// double submission (a second click, a resent form) is one report.</summary>
-public sealed class NewModel(TrucelineDb db, ZoneCatalog zones, PersonalData personalData, TimeProvider time) : PageModel
+public sealed class NewModel(TrucelineDb db, ZoneCatalog zones, PersonalData personalData, ReportIntake intake, TimeProvider time) : PageModel
 {
     public SubmitReport.Request Input { get; private set; } = new(null, SourceType.MonitorPatrol, null, null, null, null, 1, null, null, 1, null, null, null, null, null, null, null);
 
@@ -49,7 +49,7 @@ public sealed class NewModel(TrucelineDb db, ZoneCatalog zones, PersonalData per
         var viewer = User.ToViewer();
         var outcome = coordinateErrors.Any
             ? coordinateErrors.ToFailure()
-            : await SubmitReport.RunAsync(db, zones, personalData, Input, new SubmitReport.Submitter(Channel.Web, viewer.UserId, viewer.OrganisationId), time, ct);
+            : await SubmitReport.RunAsync(db, zones, personalData, Input, new SubmitReport.Submitter(Channel.Web, viewer.UserId, viewer.OrganisationId), time, ct, intake);
         if (outcome.Succeeded)
         {
             TempData["Notice"] = outcome.Value!.Created ? "Your report is filed." : "This report was already filed.";
