@@ -90,7 +90,23 @@ public static class ReportsApi
         }
         else if (request.HasFormContentType)
         {
-            var form = await request.ReadFormAsync(ct);
+            if (request.ContentLength > 64 * 1024)
+            {
+                return TypedResults.Problem("An SMS form post may be at most 64 KiB.", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too large");
+            }
+            IFormCollection form;
+            try
+            {
+                var reader = new Microsoft.AspNetCore.Http.Features.FormFeature(request, new Microsoft.AspNetCore.Http.Features.FormOptions
+                {
+                    MultipartBodyLengthLimit = 64 * 1024, ValueLengthLimit = 16 * 1024, ValueCountLimit = 64,
+                });
+                form = await reader.ReadFormAsync(ct);
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
+            {
+                return TypedResults.Problem($"The multipart form could not be read: {e.Message}", statusCode: StatusCodes.Status400BadRequest, title: "Bad request");
+            }
             // Multipart parts are decoded by ASP.NET; invalid UTF-8 shows as U+FFFD.
             if (form.Any(kv => kv.Value.ToString().Contains('\uFFFD', StringComparison.Ordinal)))
             {

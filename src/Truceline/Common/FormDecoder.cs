@@ -14,7 +14,8 @@ public static class FormDecoder
     public static Outcome<Dictionary<string, string>> Decode(ReadOnlySpan<byte> body)
     {
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var pair in Encoding.ASCII.GetString(body).Split('&', StringSplitOptions.RemoveEmptyEntries))
+        // Latin-1 maps each byte to one char, so raw (unencoded) bytes survive to the strict UTF-8 decoding below.
+        foreach (var pair in Encoding.Latin1.GetString(body).Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
             var eq = pair.IndexOf('=', StringComparison.Ordinal);
             var rawName = eq < 0 ? pair : pair[..eq];
@@ -44,10 +45,10 @@ public static class FormDecoder
                 bytes.Add(Convert.ToByte(text.Substring(i + 1, 2), 16));
                 i += 2;
             }
-            else if (c > 0x7F)
+            else if (c > 0xFF)
             {
                 decoded = "";
-                return false; // raw non-ASCII bytes are not form encoding
+                return false;
             }
             else
             {

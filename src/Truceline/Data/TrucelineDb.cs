@@ -89,6 +89,8 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
         builder.Properties<Incidents.Confidence>().HaveConversion<string>();
         builder.Properties<Incidents.Conclusion>().HaveConversion<string>();
         builder.Properties<List<string>>().HaveConversion<StringListConverter, StringListComparer>();
+        // Every instant is UTC; SQLite keeps text and would hand them back without their kind.
+        builder.Properties<DateTime>().HaveConversion<UtcConverter>();
     }
 
     protected override void OnModelCreating(ModelBuilder b)
@@ -190,6 +192,10 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
         }
         return sb.ToString();
     }
+
+    private sealed class UtcConverter() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : DateTime.SpecifyKind(v, DateTimeKind.Utc),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
 
     private sealed class StringListConverter() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<List<string>, string>(
         v => JsonSerializer.Serialize(v, (JsonSerializerOptions?)null),

@@ -45,9 +45,10 @@ public static class ChangeIncidentState
             if (to is IncidentState.Verified or IncidentState.NotVerified)
             {
                 var conclusion = to == IncidentState.Verified ? Conclusion.Verified : Conclusion.NotVerified;
-                var quorum = incident.AgreementId is { } a
+                // At least two: the same organisation never makes a quorum alone, whatever an agreement says.
+                var quorum = Math.Max(2, incident.AgreementId is { } a
                     ? await db.Agreements.IgnoreQueryFilters().Where(x => x.Id == a).Select(x => x.VerificationQuorum).FirstAsync(ct)
-                    : 2;
+                    : 2);
                 var organisations = await db.Findings.Where(f => f.IncidentId == incidentId && f.Conclusion == conclusion)
                     .Select(f => f.VerifierOrganisationId).Distinct().CountAsync(ct);
                 if (organisations < quorum)

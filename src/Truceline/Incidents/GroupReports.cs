@@ -68,9 +68,11 @@ public static class GroupReports
             var to = report.OccurredOn.Value.AddDays(window + 31);
             // Candidates from the database plus those made earlier in this batch (not yet saved).
             var candidates = await db.Incidents.IgnoreQueryFilters()
-                .Where(i => i.EventType == report.EventType && i.State != IncidentState.Dismissed && i.OccurredOn >= from && i.OccurredOn <= to)
+                // Only incidents still as reported: once under review, findings rest on the reports they had; a new report
+                // starts its own incident, which a coordinator may merge.
+                .Where(i => i.EventType == report.EventType && i.State == IncidentState.Reported && i.OccurredOn >= from && i.OccurredOn <= to)
                 .ToListAsync(ct);
-            foreach (var local in touched.Values.Where(i => i.EventType == report.EventType && !candidates.Any(c => c.Id == i.Id)))
+            foreach (var local in touched.Values.Where(i => i.EventType == report.EventType && i.State == IncidentState.Reported && !candidates.Any(c => c.Id == i.Id)))
             {
                 candidates.Add(local);
             }
@@ -94,6 +96,9 @@ public static class GroupReports
                     GovernorateCode = report.GovernorateCode,
                     EventType = report.EventType!,
                     SubEventType = report.SubEventType,
+                    Classification = report.Classification,
+                    OwnerOrganisationId = report.OwnerOrganisationId,
+                    ConfidentialTo = report.ConfidentialTo,
                     CreatedAt = now,
                     UpdatedAt = now,
                 };
@@ -120,6 +125,12 @@ public static class GroupReports
 
     private static bool Matches(Report r, Incident i, double distance)
     {
+        // One audience per incident: a report joins only an incident readable by exactly the same readers.
+        if (r.Classification != i.Classification
+            || (r.Classification == Access.Classification.Confidential && (r.OwnerOrganisationId != i.OwnerOrganisationId || r.ConfidentialTo != i.ConfidentialTo)))
+        {
+            return false;
+        }
         var precision = Math.Max(r.GeoPrecision, i.GeoPrecision);
         if (distance > RadiusMeters(precision) || (precision >= 3 && r.GovernorateCode != i.GovernorateCode))
         {

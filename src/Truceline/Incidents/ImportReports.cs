@@ -34,7 +34,7 @@ public static class ImportReports
         var imported = 0;
         var already = 0;
         var now = time.GetUtcNow().UtcDateTime;
-        var today = DateOnly.FromDateTime(now);
+        var today = SubmitReport.LatestToday(time);
         await zones.CurrentAsync(db, ct);
         await using var tx = await Writes.BeginAsync(db, ct);
         var pending = new List<Report>(Batch);
@@ -149,7 +149,7 @@ public static class ImportReports
             {
                 return null;
             }
-            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var n))
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && double.IsFinite(n))
             {
                 return n;
             }
@@ -187,7 +187,7 @@ public static class ImportReports
         {
             return null;
         }
-        var place = zones.Classify(lon, lat, date.Value, Viewer.System("import"));
+        var place = zones.Classify(lon, lat, date.Value, Viewer.Anonymous);
         if (place.OutsideArea)
         {
             errors.Add(new RowError(row, "latitude", $"the location is {place.MetersOutsideGovernorates / 1000:0.0} km outside the governorates in force on {date:yyyy-MM-dd}"));

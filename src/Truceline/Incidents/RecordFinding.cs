@@ -41,6 +41,10 @@ public static class RecordFinding
             {
                 return new Failure(FailureKind.Forbidden, "Forbidden", "A finding is signed by a verifier's own account.");
             }
+            if (db.Viewer.PartyCode is { } party0)
+            {
+                return new Failure(FailureKind.Forbidden, "Forbidden", $"Your organisation speaks for {party0}: a party's staff do not sign findings.");
+            }
             var incident = await db.Incidents.AsNoTracking().FirstOrDefaultAsync(i => i.Id == incidentId, ct);
             if (incident is null)
             {

@@ -37,6 +37,14 @@ public static class RegroupIncidents
             {
                 return Failure.Conflict("Cannot merge", "Only incidents still reported or under review can be merged; a decided incident keeps its reports.");
             }
+            if (await db.Findings.AnyAsync(f => f.IncidentId == source.Id || f.IncidentId == target.Id, ct))
+            {
+                return Failure.Conflict("Cannot merge", "An incident with signed findings keeps its reports: the findings rest on them.");
+            }
+            if (source.Classification != target.Classification || source.OwnerOrganisationId != target.OwnerOrganisationId || source.ConfidentialTo != target.ConfidentialTo)
+            {
+                return Failure.Conflict("Cannot merge", "The incidents have different readers; merging would show one's reports to the other's readers.");
+            }
             var now = time.GetUtcNow().UtcDateTime;
             var moved = await db.Reports.IgnoreQueryFilters().Where(r => r.IncidentId == source.Id).ToListAsync(ct);
             foreach (var r in moved)
@@ -72,6 +80,10 @@ public static class RegroupIncidents
             {
                 return Failure.Conflict("Cannot split", "Only an incident still reported or under review can be split.");
             }
+            if (await db.Findings.AnyAsync(f => f.IncidentId == incidentId, ct))
+            {
+                return Failure.Conflict("Cannot split", "An incident with signed findings keeps its reports: the findings rest on them.");
+            }
             var reports = await db.Reports.IgnoreQueryFilters().Where(r => r.IncidentId == incidentId).ToListAsync(ct);
             var moving = reports.Where(r => ids.Contains(r.Id)).ToList();
             if (moving.Count != ids.Distinct().Count())
@@ -86,6 +98,9 @@ public static class RegroupIncidents
             var split = new Incident
             {
                 AgreementId = incident.AgreementId,
+                Classification = incident.Classification,
+                OwnerOrganisationId = incident.OwnerOrganisationId,
+                ConfidentialTo = incident.ConfidentialTo,
                 State = IncidentState.Reported,
                 EventType = moving[0].EventType ?? incident.EventType,
                 CreatedAt = now,

@@ -81,6 +81,11 @@ public sealed class ReportIntake : IAsyncDisposable
         {
             if (p.Report.ClientId is { } id && known.TryGetValue((p.Report.Channel, id), out var first))
             {
+                if (first.SubmittedByUserId != p.Report.SubmittedByUserId)
+                {
+                    p.Done.TrySetResult(SubmitReport.ClientIdTaken(id));
+                    continue;
+                }
                 answers.Add((p, first, false)); // a retry (or a twin in this batch): the first report, nothing stored
                 continue;
             }

@@ -24,13 +24,13 @@ public static class StructureReport
                 return Failure.Conflict("Already structured", "This report is already structured; it cannot be structured again.");
             }
             // The source was recorded by the channel; the structuring request supplies everything else.
-            var errors = SubmitReport.Validate(request with { SourceType = report.SourceType }, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
+            var errors = SubmitReport.Validate(request with { SourceType = report.SourceType }, SubmitReport.LatestToday(time));
             if (errors.Any)
             {
                 return errors.ToFailure();
             }
             await zones.CurrentAsync(db, ct);
-            var place = zones.Classify(request.Longitude!.Value, request.Latitude!.Value, request.OccurredOn!.Value, Viewer.System("intake"));
+            var place = zones.Classify(request.Longitude!.Value, request.Latitude!.Value, request.OccurredOn!.Value, Viewer.Anonymous);
             if (place.OutsideArea)
             {
                 return Failure.Invalid("latitude", $"the location is {place.MetersOutsideGovernorates / 1000:0.0} km outside the governorates in force on {request.OccurredOn:yyyy-MM-dd}");

@@ -48,13 +48,14 @@ public static class SubmitReport
         TimeProvider time, CancellationToken ct = default, ReportIntake? intake = null)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var errors = Validate(request, DateOnly.FromDateTime(now));
+        var errors = Validate(request, LatestToday(time));
         if (errors.Any)
         {
             return errors.ToFailure();
         }
         await zones.CurrentAsync(db, ct);
-        var place = zones.Classify(request.Longitude!.Value, request.Latitude!.Value, request.OccurredOn!.Value, Viewer.System("intake"));
+        // Stored with the report, so only public zones go in: a reader of the report must not learn a restricted zone from it.
+        var place = zones.Classify(request.Longitude!.Value, request.Latitude!.Value, request.OccurredOn!.Value, Viewer.Anonymous);
         if (place.OutsideArea)
         {
             return Failure.Invalid("latitude", $"the location is {place.MetersOutsideGovernorates / 1000:0.0} km outside the governorates in force on {request.OccurredOn:yyyy-MM-dd}; check it (latitude first, in decimal degrees)");
@@ -103,7 +104,9 @@ public static class SubmitReport
                     .FirstOrDefaultAsync(r => r.Channel == report.Channel && r.ClientId == report.ClientId, ct);
                 if (first is not null)
                 {
-                    return new Outcome<Result>(new Result(first, Created: false), null);
+                    return first.SubmittedByUserId == report.SubmittedByUserId
+                        ? new Outcome<Result>(new Result(first, Created: false), null)
+                        : ClientIdTaken(report.ClientId);
                 }
             }
             db.Reports.Add(report);
@@ -111,7 +114,14 @@ public static class SubmitReport
             return new Outcome<Result>(new Result(report, Created: true), null);
         }, ct);
 
+    /// <summary>Another account already used this id on this channel: refused, and nothing of the first report is shown.</summary>
+    public static Failure ClientIdTaken(string clientId) =>
+        Failure.Conflict("Client id in use", $"The client id '{clientId}' was already used by another account on this channel; choose another (nothing was stored).");
+
     private static string? Trim(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+
+    /// <summary>The latest date it is anywhere now (UTC+14): a date after it is in the future everywhere.</summary>
+    public static DateOnly LatestToday(TimeProvider time) => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime.AddHours(14));
 
     public static FieldErrors Validate(Request r, DateOnly today)
     {

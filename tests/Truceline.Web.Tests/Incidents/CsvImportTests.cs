@@ -103,13 +103,16 @@ public sealed class CsvImportTests
         Assert.Equal(1, encoding.ExitCode);
         Assert.Contains("not valid UTF-8", encoding.Output);
 
-        var noColumns = await Executable.RunAsync("import", "incidents", File(), "--db", target.ConnectionString);
+        var nan = await Executable.RunAsync("import", "incidents", File("PSE6001,2026-10-20,2026,1,x,Battles,Armed clash,A,,,,,NaN,Infinity,1,s,n,0"), "--db", target.ConnectionString);
+        Assert.Equal(1, nan.ExitCode);
+        Assert.Contains("line 2, latitude: 'NaN' is not a number", nan.Output);
         var wrongHeader = Path.Combine(Path.GetTempPath(), $"wrong-{Guid.NewGuid():N}.csv");
         await System.IO.File.WriteAllTextAsync(wrongHeader, "date,type,lat,lon\n2026-10-20,Battles,31.35,34.31\n");
         var missing = await Executable.RunAsync("import", "incidents", wrongHeader, "--db", target.ConnectionString);
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains("missing column(s): event_date, event_type, latitude, longitude", missing.Output);
         var longField = await Executable.RunAsync("import", "incidents", File($"PSE5001,2026-10-20,2026,1,x,Battles,Armed clash,A,,,,,31.35,34.31,1,s,{new string('n', 200_000)},0"), "--db", target.ConnectionString);
+        Assert.Equal(1, longField.ExitCode);
         Assert.Contains("longer than 100000 characters", longField.Output);
         Assert.Empty(await ImportedAsync(target));
     }

@@ -74,7 +74,7 @@ public sealed class IncidentTests(Apps apps)
         Assert.Empty((await coordinator.GetFromJsonAsync<IncidentPage>($"/api/v1/incidents?eventType={Uri.EscapeDataString(type)}&party=isr", Json.Options))!.Items);
         Assert.Equal("reported", detail.Incident.State);
         // Grouping again changes nothing.
-        var again = (await (await coordinator.PostAsync("/api/v1/incidents/grouping", null)).Content.ReadFromJsonAsync<GroupReports.Outcome>(Json.Options))!;
+        await coordinator.PostAsync("/api/v1/incidents/grouping", null);
         Assert.Equal(3, (await IncidentsOfTypeAsync(coordinator, type)).Count);
     }
 
