@@ -11,7 +11,8 @@ public sealed class SignInThrottle : IDisposable
 {
     public const int PerAccount = 10;
     public static readonly TimeSpan AccountWindow = TimeSpan.FromMinutes(15);
-    public const int PerAddress = 60;
+    // Generous per address (an office behind one NAT address signs in together); the per-account limit stops guessing.
+    public const int PerAddress = 300;
     public static readonly TimeSpan AddressWindow = TimeSpan.FromMinutes(1);
 
     private readonly PartitionedRateLimiter<string> _accounts = PartitionedRateLimiter.Create<string, string>(email =>

@@ -22,12 +22,27 @@ public static class Browser
         return (playwright, browser);
     }
 
-    public static async Task SignInAsync(IPage page, TestApp app, Truceline.Access.Role role)
+    public static Task SignInAsync(IPage page, TestApp app, Truceline.Access.Role role) => SignInAsync(page, app, TestApp.Email(role));
+
+    /// <summary>Signs in through the form; if the page stays on the form, fails with what it says (rather than timing out).</summary>
+    public static async Task SignInAsync(IPage page, TestApp app, string email)
     {
         await page.GotoAsync(new Uri(app.Address, "/account/signin").ToString());
-        await page.FillAsync("input[name=email]", TestApp.Email(role));
+        await page.FillAsync("input[name=email]", email);
         await page.FillAsync("input[name=password]", TestApp.Password);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(new Uri(app.Address, "/").ToString());
+        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        if (new Uri(page.Url).AbsolutePath != "/")
+        {
+            var error = await page.Locator(".error").AllInnerTextsAsync();
+            Assert.Fail($"Sign-in as {email} did not succeed: {page.Url} {string.Join(" ", error)}");
+        }
     }
+}
+
+/// <summary>Browser tests run on their own, after the rest: Chromium and the servers compete for two cores otherwise.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class BrowserCollection
+{
+    public const string Name = "Browser";
 }

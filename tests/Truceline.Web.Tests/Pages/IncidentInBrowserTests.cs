@@ -5,6 +5,7 @@ using Truceline.Web.Tests.Infrastructure;
 
 namespace Truceline.Web.Tests.Pages;
 
+[Collection(BrowserCollection.Name)]
 public sealed class IncidentInBrowserTests(Apps apps)
 {
     [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
@@ -26,11 +27,7 @@ public sealed class IncidentInBrowserTests(Apps apps)
             async Task<IPage> SignedIn(string email)
             {
                 var page = await (await browser.NewContextAsync()).NewPageAsync();
-                await page.GotoAsync(new Uri(app.Address, "/account/signin").ToString());
-                await page.FillAsync("input[name=email]", email);
-                await page.FillAsync("input[name=password]", TestApp.Password);
-                await page.ClickAsync("button[type=submit]");
-                await page.WaitForURLAsync(new Uri(app.Address, "/").ToString());
+                await Browser.SignInAsync(page, app, email);
                 return page;
             }
 

@@ -4,6 +4,7 @@ using Truceline.Web.Tests.Infrastructure;
 
 namespace Truceline.Web.Tests.Pages;
 
+[Collection(BrowserCollection.Name)]
 public sealed class ProvisionInBrowserTests(Apps apps)
 {
     [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
