@@ -121,26 +121,12 @@ public sealed class ProvisionModel(TrucelineDb db, TimeProvider time) : PageMode
         {
             return NotFound();
         }
-        foreach (var (field, messages) in failure.Errors ?? new Dictionary<string, string[]> { [""] = [failure.Detail] })
-        {
-            foreach (var m in messages)
-            {
-                ModelState.AddModelError($"{form}.{field}", string.IsNullOrEmpty(field) ? m : $"{field}: {m}");
-            }
-        }
-        ViewData["FailedForm"] = form;
-        Response.StatusCode = failure.Kind switch
-        {
-            FailureKind.Conflict => StatusCodes.Status409Conflict,
-            FailureKind.Forbidden => StatusCodes.Status403Forbidden,
-            FailureKind.Invalid or FailureKind.NotFound => StatusCodes.Status422UnprocessableEntity,
-        };
+        this.Show(failure, form);
         await LoadAsync(id, ct);
         return Page();
     }
 
-    public IEnumerable<string> ErrorsFor(string form) =>
-        ModelState.Where(kv => kv.Key.StartsWith(form + ".", StringComparison.Ordinal)).SelectMany(kv => kv.Value!.Errors.Select(e => e.ErrorMessage));
+    public IEnumerable<string> ErrorsFor(string form) => FormFailures.ErrorsFor(this, form);
 
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
     {
