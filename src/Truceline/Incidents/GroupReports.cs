@@ -59,38 +59,29 @@ public static class GroupReports
         }
         var agreementId = await db.Agreements.IgnoreQueryFilters().OrderBy(a => a.CreatedAt).Select(a => (Guid?)a.Id).FirstOrDefaultAsync(ct);
         var now = time.GetUtcNow().UtcDateTime;
+        // One query for every incident this batch could join, then an in-memory index: no query per report.
+        var types = reports.Select(r => r.EventType!).Distinct().ToList();
+        var from = reports.Min(r => r.OccurredOn!.Value).AddDays(-31);
+        var to = reports.Max(r => r.OccurredOn!.Value).AddDays(31);
+        var open = await db.Incidents.IgnoreQueryFilters()
+            .Where(i => types.Contains(i.EventType) && i.State == IncidentState.Reported && i.OccurredOn >= from && i.OccurredOn <= to)
+            .ToListAsync(ct);
+        var index = new IncidentIndex();
+        open.ForEach(index.Add);
         var touched = new Dictionary<Guid, Incident>();
+        var members = new Dictionary<Guid, List<Report>>();
         var created = 0;
         foreach (var report in reports)
         {
-            var window = DayWindow(report.TimePrecision);
-            var from = report.OccurredOn!.Value.AddDays(-window - 31);
-            var to = report.OccurredOn.Value.AddDays(window + 31);
-            // Candidates from the database plus those made earlier in this batch (not yet saved).
-            var candidates = await db.Incidents.IgnoreQueryFilters()
-                // Only incidents still as reported: once under review, findings rest on the reports they had; a new report
-                // starts its own incident, which a coordinator may merge.
-                .Where(i => i.EventType == report.EventType && i.State == IncidentState.Reported && i.OccurredOn >= from && i.OccurredOn <= to)
-                .ToListAsync(ct);
-            foreach (var local in touched.Values.Where(i => i.EventType == report.EventType && i.State == IncidentState.Reported && !candidates.Any(c => c.Id == i.Id)))
-            {
-                candidates.Add(local);
-            }
-            var projection = new LocalProjection(report.Latitude!.Value);
-            var match = candidates
-                .Select(i => (Incident: touched.GetValueOrDefault(i.Id) ?? i, Distance: projection.Distance(new Coordinate(report.Longitude!.Value, report.Latitude.Value), [[new Coordinate(i.Longitude, i.Latitude)]]).Meters))
-                .Where(c => Matches(report, c.Incident, c.Distance))
-                .OrderBy(c => c.Distance)
-                .Select(c => c.Incident)
-                .FirstOrDefault();
+            var match = index.Match(report);
             if (match is null)
             {
                 match = new Incident
                 {
                     AgreementId = agreementId,
                     State = IncidentState.Reported,
-                    OccurredOn = report.OccurredOn.Value,
-                    Latitude = report.Latitude.Value,
+                    OccurredOn = report.OccurredOn!.Value,
+                    Latitude = report.Latitude!.Value,
                     Longitude = report.Longitude!.Value,
                     GeoPrecision = report.GeoPrecision,
                     GovernorateCode = report.GovernorateCode,
@@ -103,27 +94,32 @@ public static class GroupReports
                     UpdatedAt = now,
                 };
                 db.Incidents.Add(match);
+                index.Add(match);
                 created++;
-            }
-            else if (!touched.ContainsKey(match.Id) && db.Entry(match).State == EntityState.Detached)
-            {
-                db.Incidents.Attach(match);
             }
             touched[match.Id] = match;
             report.IncidentId = match.Id;
+            if (!members.TryGetValue(match.Id, out var list))
+            {
+                members[match.Id] = list = [];
+            }
+            list.Add(report);
         }
+        // Reports that joined earlier batches, for the summaries, in one query.
+        var openIds = open.Select(o => o.Id).ToHashSet();
+        var existingIds = touched.Keys.Where(openIds.Contains).ToList();
+        var earlier = (await db.Reports.IgnoreQueryFilters().AsNoTracking().Where(r => r.IncidentId != null && existingIds.Contains(r.IncidentId.Value)).ToListAsync(ct))
+            .ToLookup(r => r.IncidentId!.Value);
         foreach (var incident in touched.Values)
         {
-            var members = reports.Where(r => r.IncidentId == incident.Id).ToList();
-            var earlier = await db.Reports.IgnoreQueryFilters().AsNoTracking().Where(r => r.IncidentId == incident.Id).ToListAsync(ct);
-            IncidentRules.Summarise(incident, earlier.Where(e => members.All(m => m.Id != e.Id)).Concat(members).ToList(), now);
+            IncidentRules.Summarise(incident, earlier[incident.Id].Concat(members[incident.Id]).ToList(), now);
         }
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();
         return new Outcome(reports.Count, created);
     }
 
-    private static bool Matches(Report r, Incident i, double distance)
+    public static bool Matches(Report r, Incident i, double distance)
     {
         // One audience per incident: a report joins only an incident readable by exactly the same readers.
         if (r.Classification != i.Classification
