@@ -31,13 +31,16 @@ public static class EvidenceApi
         return TypedResults.Ok(files);
     }
 
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetFile(Guid id, HttpResponse response, TrucelineDb db, CancellationToken ct)
+    public sealed record EvidenceFile(string FileName, string ContentType, string Sha256, byte[] Content);
+
+    /// <summary>A file as the reader may see it, with the download headers set (used by the API and the pages).</summary>
+    public static async Task<EvidenceFile?> LoadAsync(Guid id, HttpResponse response, TrucelineDb db, CancellationToken ct)
     {
         var file = await db.Evidence.AsNoTracking().Where(e => e.Id == id)
-            .Select(e => new { e.FileName, e.ContentType, e.Sha256, e.Content }).FirstOrDefaultAsync(ct);
+            .Select(e => new EvidenceFile(e.FileName, e.ContentType, e.Sha256, e.Content)).FirstOrDefaultAsync(ct);
         if (file is null)
         {
-            return TypedResults.Problem($"There is no evidence file {id} that you may see.", statusCode: 404, title: "Not found");
+            return null;
         }
         // The hash recorded at upload, not one computed now: a file altered in the database no longer matches it.
         var digest = Convert.ToBase64String(Convert.FromHexString(file.Sha256));
@@ -46,6 +49,11 @@ public static class EvidenceApi
         // Sent as a download and never sniffed: a file from the field is not a page of this site.
         response.Headers.XContentTypeOptions = "nosniff";
         response.Headers.ContentSecurityPolicy = "sandbox";
-        return TypedResults.File(file.Content, file.ContentType, file.FileName);
+        return file;
     }
+
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetFile(Guid id, HttpResponse response, TrucelineDb db, CancellationToken ct) =>
+        await LoadAsync(id, response, db, ct) is { } file
+            ? TypedResults.File(file.Content, file.ContentType, file.FileName)
+            : TypedResults.Problem($"There is no evidence file {id} that you may see.", statusCode: 404, title: "Not found");
 }

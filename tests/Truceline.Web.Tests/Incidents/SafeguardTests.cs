@@ -132,4 +132,46 @@ public sealed class SafeguardTests(Apps apps)
             Assert.False(await ctx.Reports.AnyAsync(r => r.ClientId == id + "-x"));
         }
     }
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task TheIncidentPageShowsItsEvidenceWithTheRecordedHash(string db)
+    {
+        var app = await apps.Get(db);
+        await app.EnsureGovernoratesAsync();
+        var type = $"Evidence {Guid.NewGuid():N}";
+        using var monitor = app.Client(Role.Monitor);
+        var created = await monitor.PostAsync("/api/v1/reports", Body(Report(type, $"e-{Guid.NewGuid():N}")));
+        var reportId = (await created.Content.ReadFromJsonAsync<ReportView>(Json.Options))!.Id;
+        byte[] photo = [0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 0xFF, 0xD9];
+        Guid evidenceId;
+        await using (var ctx = app.OpenDb())
+        {
+            var evidence = Truceline.Incidents.Evidence.ForReport(await ctx.Reports.SingleAsync(r => r.Id == reportId), "crater.jpg", "image/jpeg", photo, null, app.Clock.GetUtcNow().UtcDateTime);
+            ctx.Evidence.Add(evidence);
+            await ctx.SaveChangesAsync();
+            evidenceId = evidence.Id;
+        }
+        using var coordinator = app.Client(Role.Coordinator);
+        await coordinator.PostAsync("/api/v1/incidents/grouping", null);
+        var incident = (await coordinator.GetFromJsonAsync<IncidentPage>($"/api/v1/incidents?eventType={Uri.EscapeDataString(type)}", Json.Options))!.Items.Single().Id;
+        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(photo));
+
+        foreach (var (role, sees) in new[] { (Role.Verifier, true), (Role.Donor, false) })
+        {
+            using var browserless = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = app.Address };
+            await FormSignIn.PostAsync(browserless, TestApp.Email(role), TestApp.Password);
+            var page = await browserless.GetAsync($"/incidents/{incident}");
+            Assert.Equal(sees ? HttpStatusCode.OK : HttpStatusCode.NotFound, page.StatusCode);
+            var file = await browserless.GetAsync($"/evidence/{evidenceId}");
+            Assert.Equal(sees ? HttpStatusCode.OK : HttpStatusCode.NotFound, file.StatusCode);
+            if (sees)
+            {
+                var html = await page.Content.ReadAsStringAsync();
+                Assert.Contains(sha, html);
+                Assert.Contains("crater.jpg", html);
+                Assert.Equal(photo, await file.Content.ReadAsByteArrayAsync());
+                Assert.Equal($"sha-256={Convert.ToBase64String(Convert.FromHexString(sha))}", file.Headers.GetValues("Digest").Single());
+            }
+        }
+    }
 }

@@ -21,6 +21,8 @@ public sealed class DetailModel(TrucelineDb db, PersonalData personalData, TimeP
 
     public IReadOnlyList<AuditEntry> Audit { get; private set; } = [];
 
+    public IReadOnlyList<EvidenceView> Evidence { get; private set; } = [];
+
     [TempData]
     public string? Notice { get; set; }
 
@@ -90,6 +92,9 @@ public sealed class DetailModel(TrucelineDb db, PersonalData personalData, TimeP
             return false;
         }
         State = Enum.Parse<IncidentState>(Detail.Incident.State, ignoreCase: true);
+        var reportIds = Detail.Reports.Select(r => r.Id).ToList();
+        Evidence = await db.Evidence.AsNoTracking().Where(e => e.ReportId != null && reportIds.Contains(e.ReportId.Value)).OrderBy(e => e.Id)
+            .Select(e => new EvidenceView(e.Id, e.FileName, e.ContentType, e.Size, e.Sha256, e.UploadedAt)).ToListAsync(ct);
         if (User.Can(Permission.ReadAudit))
         {
             var subject = $"Incident:{id}";
