@@ -6,6 +6,7 @@
 #   bench/run.sh --classification  zone and line classification of 1,000,000 points (real zones from ../shared)
 #   bench/run.sh --intake          durable report intake over HTTP on SQLite against a raw batched insert
 #   bench/run.sh --grouping        grouping 1,000,000 simulated reports into incidents
+#   bench/run.sh --incident-queries  the incident list and daily counts over 1,000,000 incidents
 # Any other arguments go to BenchmarkDotNet (e.g. --filter '*Analyse*').
 # The plan measured is generated: simulated data, not a real agreement.
 set -euo pipefail

@@ -12,6 +12,11 @@ if (args.Contains("--intake"))
     await Intake.RunAsync();
     return;
 }
+if (args.Contains("--incident-queries"))
+{
+    await IncidentQueriesBench.RunAsync();
+    return;
+}
 if (args.Contains("--grouping"))
 {
     Grouping.Run();
