@@ -1,14 +1,7 @@
 using System.CommandLine;
 using Spectre.Console;
 using Truceline.Access;
-using Truceline.Audit;
-using Truceline.Common;
-using Truceline.Data;
-using Truceline.Geo;
-using Microsoft.EntityFrameworkCore;
-using Truceline.Plans.Files;
 using Truceline.Web.Access;
-using Truceline.Web.Demo;
 
 namespace Truceline.Web.Cli;
 

@@ -1,14 +1,9 @@
 using System.CommandLine;
+using Microsoft.EntityFrameworkCore;
 using Spectre.Console;
 using Truceline.Access;
-using Truceline.Audit;
 using Truceline.Common;
-using Truceline.Data;
 using Truceline.Geo;
-using Microsoft.EntityFrameworkCore;
-using Truceline.Plans.Files;
-using Truceline.Web.Access;
-using Truceline.Web.Demo;
 
 namespace Truceline.Web.Cli;
 

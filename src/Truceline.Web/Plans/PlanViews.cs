@@ -88,7 +88,7 @@ public static class PlanViews
             Phases(s, a));
     }
 
-    public static IReadOnlyList<KnockOnView> KnockOn(PlanSnapshot s, IEnumerable<KnockOn> knockOn) =>
+    public static IReadOnlyList<KnockOnView> KnockOn(IEnumerable<KnockOn> knockOn) =>
         knockOn.Select(k => new KnockOnView(k.Provision.Code, k.FinishBefore, k.FinishAfter, k.FinishAfter.DayNumber - k.FinishBefore.DayNumber,
             k.AtRiskBefore, k.AtRiskAfter, k.Provision.Deadline)).ToList();
 

@@ -97,7 +97,7 @@ public static class PlansApi
             return Truceline.Common.Failure.Invalid("to", "is required: the date the provision would finish (YYYY-MM-DD)").ToProblem();
         }
         var knockOn = s.Graph.Analyse(s.Today).KnockOn(new Dictionary<Guid, DateOnly> { [p.Id] = to.Value });
-        return TypedResults.Ok(new SlipView(p.Code, to.Value, s.Agreement.Simulated, PlanViews.KnockOn(s, knockOn)));
+        return TypedResults.Ok(new SlipView(p.Code, to.Value, s.Agreement.Simulated, PlanViews.KnockOn(knockOn)));
     }
 
     public static async Task<Results<Ok<ProvisionDetail>, ProblemHttpResult>> GetProvision(Guid id, TrucelineDb db, TimeProvider time, CancellationToken ct) =>
@@ -145,8 +145,7 @@ public static class PlansApi
             return outcome.Failure!.ToProblem();
         }
         var (a, knockOn) = (outcome.Value!.Amendment, outcome.Value.KnockOn);
-        var snapshot = (await PlanSnapshot.LoadAsync(db, (await db.Provisions.FirstAsync(p => p.Id == id, ct)).AgreementId.ToString(), time, ct))!;
-        return TypedResults.Ok(new DeadlineResult(new AmendmentView(a.FromDeadline, a.ToDeadline, a.AmendedOn, a.Reason, a.RecordedBy), PlanViews.KnockOn(snapshot, knockOn)));
+        return TypedResults.Ok(new DeadlineResult(new AmendmentView(a.FromDeadline, a.ToDeadline, a.AmendedOn, a.Reason, a.RecordedBy), PlanViews.KnockOn(knockOn)));
     }
 
     public static async Task<Results<Created<DependencyView>, ProblemHttpResult>> PostDependency(Guid id, AddDependency.Request body, TrucelineDb db, TimeProvider time, CancellationToken ct)

@@ -12,8 +12,6 @@ public sealed record Viewer(Guid? UserId, string Name, Role? Role, Guid? Organis
     /// <summary>The operator at the console (admin verbs, migrations, demo loading).</summary>
     public static Viewer System(string name) => new(null, name, null, null, true, true);
 
-    public bool IsAuthenticated => UserId is not null || SeesAll;
-
     public static Viewer ForUser(Guid userId, string email, Role role, Guid organisationId, bool participates, string? partyCode = null) =>
         new(userId, email, role, organisationId, participates, role == Access.Role.Administrator) { PartyCode = partyCode };
 }

@@ -45,11 +45,6 @@ public static class FormDecoder
                 bytes.Add(Convert.ToByte(text.Substring(i + 1, 2), 16));
                 i += 2;
             }
-            else if (c > 0xFF)
-            {
-                decoded = "";
-                return false;
-            }
             else
             {
                 bytes.Add((byte)c);

@@ -32,7 +32,7 @@ public sealed class DependenciesModel(TrucelineDb db, TimeProvider time) : PageM
         (Slip, To) = (slip, to);
         if (slip is not null && to is { } date && Snapshot.Find(slip) is { } p)
         {
-            KnockOn = PlanViews.KnockOn(Snapshot, analysis.KnockOn(new Dictionary<Guid, DateOnly> { [p.Id] = date }));
+            KnockOn = PlanViews.KnockOn(analysis.KnockOn(new Dictionary<Guid, DateOnly> { [p.Id] = date }));
         }
         return Page();
     }

@@ -72,8 +72,7 @@ public sealed class ProvisionModel(TrucelineDb db, TimeProvider time) : PageMode
         var outcome = await AmendDeadline.RunAsync(db, id, new AmendDeadline.Request(deadline, reason), time, ct);
         if (outcome.Succeeded)
         {
-            var snapshot = (await PlanSnapshot.LoadAsync(db, (await db.Provisions.FindAsync([id], ct))!.AgreementId.ToString(), time, ct))!;
-            KnockOnJson = JsonSerializer.Serialize(PlanViews.KnockOn(snapshot, outcome.Value!.KnockOn));
+            KnockOnJson = JsonSerializer.Serialize(PlanViews.KnockOn(outcome.Value!.KnockOn));
         }
         return await AfterAsync(id, outcome.Failure, "deadline", $"Deadline amended to {deadline:yyyy-MM-dd}.", ct);
     }
