@@ -62,7 +62,8 @@ public sealed class ZonesTests(Apps apps)
         var parsed = GeoJson.Read(await zones.Content.ReadAsStringAsync());
         Assert.True(parsed.Succeeded, parsed.Failure?.Detail);
         Assert.Contains(parsed.Value!, f => f.Text("code") == "PS0275" && f.Text("source") == "OCHA COD-AB");
-        await ProblemAssert.IsProblem(await client.GetAsync("/api/v1/zones?kind=ocean"), HttpStatusCode.UnprocessableEntity);
+        var kind = await ProblemAssert.IsProblem(await client.GetAsync("/api/v1/zones?kind=ocean"), HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("must be governorate, crossing, area or line", Assert.Single(kind.FieldErrors("kind")));
     }
 
     [Fact]

@@ -127,6 +127,7 @@ public sealed class ReportApiTests(Apps apps)
         }
         while (cursor is not null);
         Assert.Equal(Enumerable.Reverse(ids), seen);
-        await ProblemAssert.IsProblem(await coordinator.GetAsync("/api/v1/reports?cursor=page-2"), HttpStatusCode.UnprocessableEntity);
+        var badCursor = await ProblemAssert.IsProblem(await coordinator.GetAsync("/api/v1/reports?cursor=page-2"), HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("is not a cursor this API gave out", Assert.Single(badCursor.FieldErrors("cursor")));
     }
 }

@@ -95,7 +95,8 @@ public sealed class SmsTests(Apps apps)
         await ProblemAssert.IsProblem(json, HttpStatusCode.UnsupportedMediaType);
         using var wrong = new HttpClient { BaseAddress = app.Address };
         wrong.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("sms-gateway:guess")));
-        await ProblemAssert.IsProblem(await wrong.PostAsync("/api/v1/sms/inbound", Form(("from", "1"), ("body", "x"), ("message_id", id))), HttpStatusCode.Unauthorized);
+        var unknown = await ProblemAssert.IsProblem(await wrong.PostAsync("/api/v1/sms/inbound", Form(("from", "1"), ("body", "x"), ("message_id", id))), HttpStatusCode.Unauthorized);
+        Assert.Equal("The bearer token is not known.", unknown.Detail());
 
         await using var ctx = app.OpenDb();
         Assert.False(await ctx.Reports.AnyAsync(r => r.ClientId == id));

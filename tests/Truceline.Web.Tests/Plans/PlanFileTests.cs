@@ -118,7 +118,7 @@ public sealed class PlanFileTests(Apps apps)
         var unknown = await ProblemAssert.IsProblem(await client.PostAsync("/api/v1/plans", Body("{\"format\":\"truceline-plan/1\",\"agreement\":{\"code\":\"x\",\"evil\":1}}")), HttpStatusCode.UnprocessableEntity);
         Assert.Contains("evil", unknown.Detail());
         var deep = new string('[', 5000) + new string(']', 5000);
-        await ProblemAssert.IsProblem(await client.PostAsync("/api/v1/plans", Body(deep)), HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("not a valid plan file", (await ProblemAssert.IsProblem(await client.PostAsync("/api/v1/plans", Body(deep)), HttpStatusCode.UnprocessableEntity)).Detail());
         var huge = await client.PostAsync("/api/v1/plans", new ByteArrayContent(new byte[17 * 1024 * 1024]) { Headers = { ContentType = new("application/json") } });
         Assert.Contains("at most 16 MiB", (await ProblemAssert.IsProblem(huge, HttpStatusCode.RequestEntityTooLarge)).Detail());
         // A plan whose title carries a broken UTF-8 sequence would otherwise parse: it must be refused, not stored mangled.
