@@ -17,6 +17,9 @@ public enum Permission
     ReviewIncidents,
     SignFindings,
     ReplyToAllegations,
+    RegisterConsignments,
+    RecordImpediments,
+    ManageAidFigures,
 }
 
 /// <summary>Which roles may do what: the one table every endpoint and page consults.</summary>
@@ -38,6 +41,10 @@ public static class Permissions
         // A finding is a verifier's signed statement: no other role signs one, not even an administrator.
         Permission.SignFindings => [Role.Verifier],
         Permission.ReplyToAllegations => [Role.PartyLiaison],
+        // Agencies run consignments and distributions; the coordination centre may act for one that cannot reach the system.
+        Permission.RegisterConsignments => [Role.Administrator, Role.Coordinator, Role.Agency],
+        Permission.RecordImpediments => [Role.Administrator, Role.Coordinator, Role.Agency, Role.Monitor],
+        Permission.ManageAidFigures => [Role.Administrator, Role.Coordinator],
     };
 
     public static string Policy(Permission permission) => $"perm:{permission}";

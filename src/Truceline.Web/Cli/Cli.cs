@@ -27,7 +27,7 @@ public static partial class TrucelineCli
         root.Add(new Command("plan", "Plans: import and export plan files (docs/plan-file-format.md)") { PlanImport(), PlanExport() });
         root.Add(new Command("audit", "The hash-chained audit trail") { AuditVerify() });
         root.Add(new Command("zones", "Zones and lines reports are judged against (GeoJSON)") { ZonesImport(), ZonesList() });
-        root.Add(new Command("import", "Bulk imports") { ImportIncidents() });
+        root.Add(new Command("import", "Bulk imports") { ImportIncidents(), ImportConsignmentsCommand() });
         return root;
     }
 

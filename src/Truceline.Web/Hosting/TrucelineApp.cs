@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.EntityFrameworkCore;
 using Truceline.Data;
+using Truceline.Web.Aid;
 using Truceline.Web.Access;
 using Truceline.Web.Geo;
 using Truceline.Web.Incidents;
@@ -162,6 +163,7 @@ public static class TrucelineApp
         app.MapIncidentsApi();
         app.MapOpenRosaApi();
         app.MapEvidenceApi();
+        app.MapAidApi();
         app.MapRazorPages();
         return app;
     }

@@ -76,6 +76,24 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
     public DbSet<Incidents.Reply> Replies => Set<Incidents.Reply>();
     public DbSet<Incidents.Evidence> Evidence => Set<Incidents.Evidence>();
 
+    public DbSet<Aid.Consignment> Consignments => Set<Aid.Consignment>();
+
+    public DbSet<Aid.ConsignmentLine> ConsignmentLines => Set<Aid.ConsignmentLine>();
+
+    public DbSet<Aid.ConsignmentEvent> ConsignmentEvents => Set<Aid.ConsignmentEvent>();
+
+    public DbSet<Aid.AidImport> AidImports => Set<Aid.AidImport>();
+
+    public DbSet<Aid.AidDaily> AidDaily => Set<Aid.AidDaily>();
+
+    public DbSet<Aid.AidStageTime> AidStageTimes => Set<Aid.AidStageTime>();
+
+    public DbSet<Aid.Distribution> Distributions => Set<Aid.Distribution>();
+
+    public DbSet<Aid.GovernorateFigure> GovernorateFigures => Set<Aid.GovernorateFigure>();
+
+    public DbSet<Aid.Impediment> Impediments => Set<Aid.Impediment>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
         builder.Properties<Classification>().HaveConversion<string>();
@@ -88,6 +106,10 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
         builder.Properties<Incidents.IncidentState>().HaveConversion<string>();
         builder.Properties<Incidents.Confidence>().HaveConversion<string>();
         builder.Properties<Incidents.Conclusion>().HaveConversion<string>();
+        builder.Properties<Aid.ConsignmentStage>().HaveConversion<string>();
+        builder.Properties<Aid.CommodityCategory>().HaveConversion<string>();
+        builder.Properties<Aid.ImpedimentKind>().HaveConversion<string>();
+        builder.Properties<Aid.ImpedimentReason>().HaveConversion<string>();
         builder.Properties<List<string>>().HaveConversion<StringListConverter, StringListComparer>();
         // Every instant is UTC; SQLite keeps text and would hand them back without their kind.
         builder.Properties<DateTime>().HaveConversion<UtcConverter>();
@@ -156,6 +178,18 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
         b.Entity<Incidents.Evidence>().HasOne<Incidents.Report>().WithMany().HasForeignKey(e => e.ReportId).OnDelete(DeleteBehavior.Restrict);
         b.Entity<Incidents.Evidence>().HasQueryFilter(Visibility.Filter<Incidents.Evidence>(this).And(e => (e.ReportId == null || Reports.Any(r => r.Id == e.ReportId)) && (e.IncidentId == null || Incidents.Any(i => i.Id == e.IncidentId))));
 
+        b.Entity<Aid.Consignment>().HasQueryFilter(Visibility.Filter<Aid.Consignment>(this));
+        b.Entity<Aid.Consignment>().HasIndex(c => new { c.OwnerOrganisationId, c.Reference }).IsUnique();
+        b.Entity<Aid.Consignment>().HasMany(c => c.Lines).WithOne().HasForeignKey(l => l.ConsignmentId).OnDelete(DeleteBehavior.Restrict);
+        b.Entity<Aid.ConsignmentLine>().HasQueryFilter(Visibility.Filter<Aid.ConsignmentLine>(this));
+        b.Entity<Aid.ConsignmentEvent>().HasOne<Aid.Consignment>().WithMany().HasForeignKey(e => e.ConsignmentId).OnDelete(DeleteBehavior.Restrict);
+        b.Entity<Aid.ConsignmentEvent>().HasQueryFilter(Visibility.Filter<Aid.ConsignmentEvent>(this));
+        b.Entity<Aid.AidImport>().HasQueryFilter(Visibility.Filter<Aid.AidImport>(this));
+        b.Entity<Aid.AidDaily>().HasKey(d => new { d.Day, d.Crossing, d.Category, d.Stage, d.FromStage });
+        b.Entity<Aid.AidStageTime>().HasKey(d => new { d.Day, d.Stage, d.Bucket });
+        b.Entity<Aid.Distribution>().HasQueryFilter(Visibility.Filter<Aid.Distribution>(this));
+        b.Entity<Aid.Impediment>().HasQueryFilter(Visibility.Filter<Aid.Impediment>(this));
+
         foreach (var entity in b.Model.GetEntityTypes())
         {
             if (entity.ClrType.IsAssignableTo(typeof(IClassified)) && entity.GetDeclaredQueryFilters().Count == 0)
@@ -176,6 +210,8 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
         b.Entity<AuditEntry>().ToTable("audit_entries");
         b.Entity<Incidents.Reply>().ToTable("replies");
         b.Entity<Incidents.Evidence>().ToTable("evidence");
+        b.Entity<Aid.AidDaily>().ToTable("aid_daily");
+        b.Entity<Aid.AidStageTime>().ToTable("aid_stage_times");
     }
 
     public static string SnakeCase(string name)

@@ -257,6 +257,10 @@ public sealed class Metric : IClassified, IAuditSubject
 
     public string? Source { get; set; }
 
+    /// <summary>A figure Truceline computes from its own records that this metric follows (see <see cref="Aid.AidFeeds"/>),
+    /// so a dashboard and the plan's benchmark show the same number.</summary>
+    public string? Feed { get; set; }
+
     public int Ordinal { get; set; }
 
     public Classification Classification { get; set; }

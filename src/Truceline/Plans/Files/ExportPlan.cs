@@ -50,7 +50,7 @@ public static class ExportPlan
             p.Status,
             NullIfEmpty(history[p.Id].Select(h => new StatusHistoryFile(h.ToStatus, h.EffectiveOn, h.Evidence, h.SourceRef))),
             NullIfEmpty(amendments[p.Id].Select(a => new AmendmentFile(a.FromDeadline, a.ToDeadline, a.AmendedOn, a.Reason))),
-            NullIfEmpty(metricsOf[p.Id].Select(m => new MetricFile(m.Code, m.Name, m.Unit, m.Target, m.Direction, m.Source, m.Classification, Readers(m.ConfidentialTo),
+            NullIfEmpty(metricsOf[p.Id].Select(m => new MetricFile(m.Code, m.Name, m.Unit, m.Target, m.Direction, m.Source, m.Feed, m.Classification, Readers(m.ConfidentialTo),
                 NullIfEmpty(observations[m.Id].Select(o => new ObservationFile(o.ObservedOn, o.Value, o.Source, o.Verification)))))),
             NullIfEmpty(dependencies[p.Id].Select(ToDependencyFile)));
 

@@ -154,7 +154,7 @@ public static partial class ImportPlan
                     var metric = new Metric
                     {
                         AgreementId = agreement.Id, ProvisionId = provision.Id, Code = mf.Code!, Name = mf.Name!, Unit = mf.Unit!,
-                        Target = mf.Target, Direction = mf.Direction, Source = mf.Source, Ordinal = mi,
+                        Target = mf.Target, Direction = mf.Direction, Source = mf.Source, Feed = mf.Feed, Ordinal = mi,
                         Classification = mf.Classification ?? Classification.Public,
                         OwnerOrganisationId = owner,
                         ConfidentialTo = metricReaders[mf],

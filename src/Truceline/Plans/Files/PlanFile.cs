@@ -75,6 +75,7 @@ public sealed record MetricFile(
     double? Target,
     MetricDirection Direction,
     string? Source,
+    string? Feed,
     Classification? Classification,
     List<string>? ConfidentialTo,
     List<ObservationFile>? Observations);
