@@ -77,7 +77,18 @@ public static class AidApi
         {
             feature.MaxRequestBodySize = MaxImportBytes;
         }
-        var result = await ImportConsignments.RunAsync(db, http.Body, "upload.csv", new ImportConsignments.Options(Partial: partial ?? false), time, ct: ct);
+        // The reader is synchronous (the CSV parser), and Kestrel's body is not: spool it to a temporary file first.
+        await using var spool = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
+        try
+        {
+            await http.Body.CopyToAsync(spool, ct);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return Failure.Invalid("body", $"the file is larger than {MaxImportBytes / 1024 / 1024} MB; use `truceline import consignments`").ToProblem();
+        }
+        spool.Position = 0;
+        var result = await ImportConsignments.RunAsync(db, spool, "upload.csv", new ImportConsignments.Options(Partial: partial ?? false), time, ct: ct);
         var view = new ImportResultView(result.Committed, result.Layout, result.Imported, result.AlreadyPresent, result.UnknownCrossings, result.Errors);
         if (!result.Committed)
         {

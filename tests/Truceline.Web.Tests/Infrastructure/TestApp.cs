@@ -138,6 +138,43 @@ public sealed class TestApp : IAsyncDisposable
         }
     }
 
+    /// <summary>The crossings (read in place from ../shared), once per test database.</summary>
+    public async Task EnsureCrossingsAsync()
+    {
+        await EnsureGovernoratesAsync();
+        await _zones.WaitAsync();
+        try
+        {
+            await using var ctx = OpenDb();
+            if (ctx.Zones.Any(z => z.Kind == Truceline.Geo.ZoneKind.Crossing))
+            {
+                return;
+            }
+            var file = Path.Combine(TestFiles.Shared, "data", "crossings", "gaza-crossings.geojson");
+            var crossings = Truceline.Geo.GeoJson.Read(await File.ReadAllTextAsync(file)).Value!;
+            var imported = await Truceline.Geo.ImportZones.RunAsync(ctx, crossings,
+                new Truceline.Geo.ImportZones.Options(Truceline.Geo.ZoneKind.Crossing, "Wikipedia; mushon/nibal", "name", "name"), Clock);
+            Assert.True(imported.Succeeded, imported.Failure?.Detail);
+        }
+        finally
+        {
+            _zones.Release();
+        }
+    }
+
+    /// <summary>A user of a new organisation of its own (so its records are not the shared test organisation's), with a token.</summary>
+    public async Task<HttpClient> ClientOfNewOrganisationAsync(Role role, string organisation)
+    {
+        await using var db = OpenDb();
+        var email = $"{role.Slug()}-{Guid.NewGuid():N}@test.example";
+        var added = await Accounts.AddUserAsync(db, new Accounts.NewUser(email, $"Test {role} of {organisation}", role.Slug(), organisation, Password, true), Clock);
+        Assert.True(added.Succeeded, added.Failure?.Detail);
+        var token = await Accounts.CreateTokenAsync(db, email, "tests", null, Clock);
+        var client = new HttpClient { BaseAddress = Address };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Value!.Token);
+        return client;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
