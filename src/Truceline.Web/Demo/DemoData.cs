@@ -69,6 +69,7 @@ public static class DemoData
                 }
             }
             await LoadZonesAsync(db, time, ct);
+            await DemoAid.LoadAsync(db, Accounts.First(a => a.Role == Role.Agency).Organisation, time, ct);
             db.Settings.Add(new Setting { Key = PasswordKey, Value = password });
             db.Settings.Add(new Setting { Key = LoadedKey, Value = now.ToString("O") });
             await db.SaveChangesAsync(ct);

@@ -112,6 +112,9 @@ public static class TrucelineApp
             o.Conventions.AuthorizeFolder("/Plans");
             o.Conventions.AuthorizeFolder("/Incidents");
             o.Conventions.AuthorizeFolder("/Reports");
+            o.Conventions.AuthorizeFolder("/Aid");
+            // The dashboard shows aggregates only: public by design.
+            o.Conventions.AllowAnonymousToPage("/Aid/Index");
         }).AddViewLocalization();
         services.Configure<RequestLocalizationOptions>(o =>
         {

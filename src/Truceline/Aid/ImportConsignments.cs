@@ -68,7 +68,8 @@ public static class ImportConsignments
         await using var hashing = new HashingStream(csv, hash);
         using var reader = new StreamReader(hashing, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: false);
         var parser = new CsvReader(reader, maxFieldLength: 10_000, maxFields: 100);
-        await using var tx = await Writes.BeginAsync(db, ct);
+        // Inside a caller's transaction (the demo loader) the import joins it; otherwise it holds the writer lock itself.
+        await using var tx = db.Database.CurrentTransaction is null ? await Writes.BeginAsync(db, ct) : null;
         var crossings = await db.Zones.Where(z => z.Kind == Geo.ZoneKind.Crossing).Select(z => new { z.Id, z.Code, z.Name }).ToListAsync(ct);
         var governorates = (await db.Zones.Where(z => z.Kind == Geo.ZoneKind.Governorate).Select(z => z.Code).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
         var existing = (await db.Consignments.IgnoreQueryFilters().Where(c => c.OwnerOrganisationId == organisationId).Select(c => c.Reference).ToListAsync(ct))
@@ -175,9 +176,12 @@ public static class ImportConsignments
             import.AlreadyPresent = already;
             await db.SaveChangesAsync(ct);
             await rollup.FlushAsync(db, ct);
-            await tx.CommitAsync(ct);
+            if (tx is not null)
+            {
+                await tx.CommitAsync(ct);
+            }
         }
-        else
+        else if (tx is not null)
         {
             await tx.RollbackAsync(ct);
         }

@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Truceline.Aid;
+using Truceline.Data;
+using Truceline.Web.Aid;
+
+namespace Truceline.Web.Pages.Aid;
+
+/// <summary>The humanitarian access dashboard: aggregates only, so anyone may read it.</summary>
+public sealed class IndexModel(TrucelineDb db, TimeProvider time) : PageModel
+{
+    public AidFiguresView Figures { get; private set; } = null!;
+
+    public string ChartJson { get; private set; } = "{}";
+
+    public async Task<IActionResult> OnGetAsync(DateOnly? from, DateOnly? to, CancellationToken ct)
+    {
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var end = to ?? today;
+        var start = from ?? end.AddDays(-27);
+        if (end < start || end.DayNumber - start.DayNumber > 366)
+        {
+            start = end.AddDays(-27);
+        }
+        Figures = await AidQueries.FiguresAsync(db, new AidFigures.Period(start, end), ct);
+        ChartJson = System.Text.Json.JsonSerializer.Serialize(new
+        {
+            labels = Figures.Daily.Select(d => d.Period),
+            trucks = Figures.Daily.Select(d => d.Trucks),
+            target = Figures.Target?.Value,
+        });
+        return Page();
+    }
+}
