@@ -19,6 +19,14 @@ public static class MerkleTree
 
     public static byte[] LeafHash(ReadOnlySpan<byte> data)
     {
+        // Small leaves are hashed in one call: an IncrementalHash per leaf costs more than the hashing.
+        if (data.Length < 1024)
+        {
+            Span<byte> input = stackalloc byte[1 + data.Length];
+            input[0] = 0x00;
+            data.CopyTo(input[1..]);
+            return SHA256.HashData(input);
+        }
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData([0x00]);
         hash.AppendData(data);

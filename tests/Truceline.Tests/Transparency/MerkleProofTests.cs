@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Security.Cryptography;
 using Truceline.Transparency;
 
 namespace Truceline.Tests.Transparency;
@@ -193,6 +194,20 @@ public sealed class MerkleProofTests
         Assert.Equal(MerkleTree.Root(earlier), MerkleProofs.RootFrom(45, store.Node));
         Assert.Equal(Path(earlier, 44, 0, 45), MerkleProofs.Inclusion(44, 45, store.Node));
         Assert.Equal(SubProof(earlier, 13, 0, 45, true), MerkleProofs.Consistency(13, 45, store.Node));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1023)]
+    [InlineData(1024)]
+    [InlineData(70_000)]
+    public void LeafAndNodeHashesAreDomainSeparatedSha256(int length)
+    {
+        var data = new byte[length];
+        new Random(length).NextBytes(data);
+        Assert.Equal(SHA256.HashData([0x00, .. data]), MerkleTree.LeafHash(data));
+        var (left, right) = (SHA256.HashData(data), MerkleTree.LeafHash(data));
+        Assert.Equal(SHA256.HashData([0x01, .. left, .. right]), MerkleTree.NodeHash(left, right));
     }
 
     [Fact]
