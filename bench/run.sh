@@ -7,6 +7,7 @@
 #   bench/run.sh --intake          durable report intake over HTTP on SQLite against a raw batched insert
 #   bench/run.sh --grouping        grouping 1,000,000 simulated reports into incidents
 #   bench/run.sh --incident-queries  the incident list and daily counts over 1,000,000 incidents
+#   bench/run.sh --transparency    Merkle proofs at 10,000,000 leaves, Ed25519 and checkpoint verification
 # Any other arguments go to BenchmarkDotNet (e.g. --filter '*Analyse*').
 # The plan measured is generated: simulated data, not a real agreement.
 set -euo pipefail

@@ -22,6 +22,11 @@ if (args.Contains("--grouping"))
     Grouping.Run();
     return;
 }
+if (args.Contains("--transparency"))
+{
+    TransparencyBench.Run();
+    return;
+}
 if (args.Contains("--classification"))
 {
     Classification.Run();
