@@ -116,44 +116,28 @@ public sealed class TestApp : IAsyncDisposable
     private readonly SemaphoreSlim _zones = new(1, 1);
 
     /// <summary>The five OCHA governorates (read in place from ../shared), once per test database.</summary>
-    public async Task EnsureGovernoratesAsync()
-    {
-        await _zones.WaitAsync();
-        try
-        {
-            await using var ctx = OpenDb();
-            if (ctx.Zones.Any(z => z.Kind == Truceline.Geo.ZoneKind.Governorate))
-            {
-                return;
-            }
-            var file = Path.Combine(TestFiles.Shared, "data", "boundaries", "ocha-codab-pse-adm2-gaza-governorates-20231019.geojson");
-            var governorates = Truceline.Geo.GeoJson.Read(await File.ReadAllTextAsync(file)).Value!;
-            var imported = await Truceline.Geo.ImportZones.RunAsync(ctx, governorates,
-                new Truceline.Geo.ImportZones.Options(Truceline.Geo.ZoneKind.Governorate, "OCHA COD-AB", "ADM2_PCODE", "ADM2_EN"), Clock);
-            Assert.True(imported.Succeeded, imported.Failure?.Detail);
-        }
-        finally
-        {
-            _zones.Release();
-        }
-    }
+    public Task EnsureGovernoratesAsync() => EnsureZonesAsync(Truceline.Geo.ZoneKind.Governorate,
+        Path.Combine("boundaries", "ocha-codab-pse-adm2-gaza-governorates-20231019.geojson"), "OCHA COD-AB", "ADM2_PCODE", "ADM2_EN");
 
-    /// <summary>The crossings (read in place from ../shared), once per test database.</summary>
+    /// <summary>The governorates and the crossings (read in place from ../shared), once per test database.</summary>
     public async Task EnsureCrossingsAsync()
     {
         await EnsureGovernoratesAsync();
+        await EnsureZonesAsync(Truceline.Geo.ZoneKind.Crossing, Path.Combine("crossings", "gaza-crossings.geojson"), "Wikipedia; mushon/nibal", "name", "name");
+    }
+
+    private async Task EnsureZonesAsync(Truceline.Geo.ZoneKind kind, string file, string source, string codeProperty, string nameProperty)
+    {
         await _zones.WaitAsync();
         try
         {
             await using var ctx = OpenDb();
-            if (ctx.Zones.Any(z => z.Kind == Truceline.Geo.ZoneKind.Crossing))
+            if (ctx.Zones.Any(z => z.Kind == kind))
             {
                 return;
             }
-            var file = Path.Combine(TestFiles.Shared, "data", "crossings", "gaza-crossings.geojson");
-            var crossings = Truceline.Geo.GeoJson.Read(await File.ReadAllTextAsync(file)).Value!;
-            var imported = await Truceline.Geo.ImportZones.RunAsync(ctx, crossings,
-                new Truceline.Geo.ImportZones.Options(Truceline.Geo.ZoneKind.Crossing, "Wikipedia; mushon/nibal", "name", "name"), Clock);
+            var zones = Truceline.Geo.GeoJson.Read(await File.ReadAllTextAsync(Path.Combine(TestFiles.Shared, "data", file))).Value!;
+            var imported = await Truceline.Geo.ImportZones.RunAsync(ctx, zones, new Truceline.Geo.ImportZones.Options(kind, source, codeProperty, nameProperty), Clock);
             Assert.True(imported.Succeeded, imported.Failure?.Detail);
         }
         finally
