@@ -1,6 +1,5 @@
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using Truceline.Aid;
 using Truceline.Common;
 using Microsoft.AspNetCore.Authentication;
@@ -14,8 +13,6 @@ public sealed record MoveRequest(string? Stage, DateTimeOffset? At, string? Reas
 public sealed record BatchMoveRequest(IReadOnlyList<MoveConsignment.Move>? Moves);
 
 public sealed record ImportResultView(bool Committed, string Layout, int Imported, int AlreadyPresent, int UnknownCrossings, IReadOnlyList<ImportConsignments.RowError> Errors);
-
-public sealed record GovernorateFigureRequest(string? Governorate, long? Population, long? PeopleInNeed, DateOnly? AsOf, string? Source);
 
 public static class AidApi
 {
@@ -156,49 +153,10 @@ public static class AidApi
         return result.Succeeded ? TypedResults.Created($"/api/v1/impediments/{result.Value!.Id}", result.Value) : result.Failure!.ToProblem();
     }
 
-    public static async Task<Results<Created<GovernorateFigure>, ProblemHttpResult>> PostGovernorateFigure(GovernorateFigureRequest request, TrucelineDb db, CancellationToken ct)
+    public static async Task<Results<Created<GovernorateFigure>, ProblemHttpResult>> PostGovernorateFigure(RecordGovernorateFigure.Request request, TrucelineDb db, CancellationToken ct)
     {
-        var errors = new FieldErrors();
-        if (string.IsNullOrWhiteSpace(request.Governorate) || !await db.Zones.AnyAsync(z => z.Kind == Truceline.Geo.ZoneKind.Governorate && z.Code == request.Governorate, ct))
-        {
-            errors.Add("governorate", "is required: a governorate code");
-        }
-        if (request.Population is not (>= 0 and <= 100_000_000))
-        {
-            errors.Add("population", "is required: 0 to 100,000,000");
-        }
-        if (request.PeopleInNeed is not (>= 0 and <= 100_000_000) || request.PeopleInNeed > request.Population)
-        {
-            errors.Add("peopleInNeed", "is required: 0 to the population");
-        }
-        if (request.AsOf is null)
-        {
-            errors.Add("asOf", "is required: the date the source gives the figures for");
-        }
-        if (string.IsNullOrWhiteSpace(request.Source) || request.Source.Length > 500)
-        {
-            errors.Add("source", "is required (at most 500 characters): who published the figures");
-        }
-        if (errors.Any)
-        {
-            return errors.ToFailure().ToProblem();
-        }
-        var result = await Writes.InTransactionAsync<GovernorateFigure>(db, async () =>
-        {
-            if (await db.GovernorateFigures.AnyAsync(f => f.Governorate == request.Governorate && f.AsOf == request.AsOf, ct))
-            {
-                return Failure.Conflict("Already recorded", $"{request.Governorate} already has figures as of {request.AsOf:yyyy-MM-dd}; record a later date to update them.");
-            }
-            var figure = new GovernorateFigure
-            {
-                Governorate = request.Governorate!, Population = request.Population!.Value, PeopleInNeed = request.PeopleInNeed!.Value, AsOf = request.AsOf!.Value,
-                Source = request.Source!.Trim(),
-            };
-            db.GovernorateFigures.Add(figure);
-            await db.SaveChangesAsync(ct);
-            return figure;
-        }, ct);
-        return result.Succeeded ? TypedResults.Created($"/api/v1/aid/governorate-figures", result.Value!) : result.Failure!.ToProblem();
+        var result = await RecordGovernorateFigure.RunAsync(db, request, ct);
+        return result.Succeeded ? TypedResults.Created("/api/v1/aid/governorate-figures", result.Value!) : result.Failure!.ToProblem();
     }
 
     public static async Task<Results<Ok<AidFiguresView>, ProblemHttpResult>> GetFigures(DateOnly? from, DateOnly? to, TrucelineDb db, TimeProvider time, CancellationToken ct)

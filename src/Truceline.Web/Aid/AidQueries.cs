@@ -9,18 +9,16 @@ public sealed record ConsignmentFilter(string? Stage, string? Crossing, string? 
 
 public static class AidQueries
 {
-    /// <summary>Set when simulated aid records were loaded (the demo): every figure then says so.</summary>
-    public const string SimulatedKey = "aid.simulated";
-
-    public static Task<bool> SimulatedAsync(TrucelineDb db, CancellationToken ct) => db.Settings.AnyAsync(s => s.Key == SimulatedKey, ct);
+    public static Task<bool> SimulatedAsync(TrucelineDb db, CancellationToken ct) => db.Settings.AnyAsync(s => s.Key == AidFeeds.SimulatedKey, ct);
 
     public static async Task<AidFiguresView> FiguresAsync(TrucelineDb db, AidFigures.Period p, CancellationToken ct)
     {
         var entered = await AidFigures.EnteredAsync(db, p, ct);
+        var byDay = entered.ToLookup(r => r.Day);
         var daily = new List<PeriodTotal>();
         for (var d = p.From; d <= p.To; d = d.AddDays(1))
         {
-            var rows = entered.Where(r => r.Day == d).ToList();
+            var rows = byDay[d];
             daily.Add(new PeriodTotal(d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), d, d, rows.Sum(r => r.Trucks), rows.Sum(r => r.Tonnes), rows.Sum(r => r.Consignments), rows.Sum(r => r.Trucks)));
         }
         // ISO weeks, cut to the period at both ends: a week's per-day figure divides by the days it has in the period.

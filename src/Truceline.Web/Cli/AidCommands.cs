@@ -1,9 +1,7 @@
 using System.CommandLine;
 using Microsoft.EntityFrameworkCore;
-using Spectre.Console;
 using Truceline.Access;
 using Truceline.Aid;
-using Truceline.Web.Aid;
 
 namespace Truceline.Web.Cli;
 
@@ -42,32 +40,10 @@ public static partial class TrucelineCli
             await using var stream = f.OpenRead();
             var options = new ImportConsignments.Options(r.GetValue(partial), r.GetValue(simulated));
             var started = System.Diagnostics.Stopwatch.StartNew();
-            ImportConsignments.Result result;
-            if (Console.IsOutputRedirected)
+            var result = await WithProgressAsync(f, progress => ImportConsignments.RunAsync(db, stream, f.Name, options, TimeProvider.System, progress, ct));
+            if (!ReportRowErrors(result.Errors.Select(e => (e.Row, e.Field, e.Message)).ToList(), result.Committed))
             {
-                result = await ImportConsignments.RunAsync(db, stream, f.Name, options, TimeProvider.System, null, ct);
-            }
-            else
-            {
-                result = await AnsiConsole.Progress().StartAsync(async context =>
-                {
-                    var task = context.AddTask($"Importing {f.Name}", maxValue: Math.Max(1, f.Length));
-                    return await ImportConsignments.RunAsync(db, stream, f.Name, options, TimeProvider.System, new Progress<long>(position => task.Value = position), ct);
-                });
-            }
-            foreach (var e in result.Errors)
-            {
-                AnsiConsole.MarkupLineInterpolated($"  line {e.Row}, {e.Field}: {e.Message}");
-            }
-            if (!result.Committed)
-            {
-                AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {result.Errors.Count} problem(s); nothing was imported (--partial imports the good rows).");
                 return 1;
-            }
-            if (options.Simulated && result.Imported > 0 && !await db.Settings.AnyAsync(s => s.Key == AidQueries.SimulatedKey, ct))
-            {
-                db.Settings.Add(new Setting { Key = AidQueries.SimulatedKey, Value = "true" });
-                await db.SaveChangesAsync(ct);
             }
             Console.WriteLine($"Imported {result.Imported} consignment(s) ({result.Layout} layout) in {started.Elapsed.TotalSeconds:0.0} s; "
                 + $"{result.AlreadyPresent} already present; {result.UnknownCrossings} at a crossing not on the map (kept as named); "

@@ -34,32 +34,42 @@ public static partial class TrucelineCli
             await using var stream = f.OpenRead();
             var options = new ImportReports.Options(r.GetValue(sourceType), r.GetValue(partial), r.GetValue(classification));
             var importer = new SubmitReport.Submitter(Truceline.Incidents.Channel.Import, null, null);
-            ImportReports.Result result;
-            if (Console.IsOutputRedirected)
+            var result = await WithProgressAsync(f, progress => ImportReports.RunAsync(db, new ZoneCatalog(), stream, options, importer, TimeProvider.System, progress, ct));
+            if (!ReportRowErrors(result.Errors.Select(e => (e.Row, e.Field, e.Message)).ToList(), result.Committed))
             {
-                result = await ImportReports.RunAsync(db, new ZoneCatalog(), stream, options, importer, TimeProvider.System, null, ct);
-            }
-            else
-            {
-                result = await AnsiConsole.Progress().StartAsync(async context =>
-                {
-                    var task = context.AddTask($"Importing {f.Name}", maxValue: Math.Max(1, f.Length));
-                    return await ImportReports.RunAsync(db, new ZoneCatalog(), stream, options, importer, TimeProvider.System,
-                        new Progress<long>(position => task.Value = position), ct);
-                });
-            }
-            foreach (var e in result.Errors)
-            {
-                AnsiConsole.MarkupLineInterpolated($"  line {e.Row}, {e.Field}: {e.Message}");
-            }
-            if (!result.Committed)
-            {
-                AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {result.Errors.Count} problem(s); nothing was imported (--partial imports the good rows).");
                 return 1;
             }
             Console.WriteLine($"Imported {result.Imported} report(s); {result.AlreadyImported} already imported before; {result.Errors.Select(e => e.Row).Distinct().Count()} row(s) with {result.Errors.Count} problem(s) skipped.");
             return 0;
         });
         return cmd;
+    }
+
+    /// <summary>Runs an import with a progress bar over the file's bytes, or plainly when the output is not a terminal.</summary>
+    private static async Task<T> WithProgressAsync<T>(FileInfo file, Func<IProgress<long>?, Task<T>> import)
+    {
+        if (Console.IsOutputRedirected)
+        {
+            return await import(null);
+        }
+        return await AnsiConsole.Progress().StartAsync(async context =>
+        {
+            var task = context.AddTask($"Importing {file.Name}", maxValue: Math.Max(1, file.Length));
+            return await import(new Progress<long>(position => task.Value = position));
+        });
+    }
+
+    /// <summary>Lists every bad row by line and column; false when the import was refused as a whole.</summary>
+    private static bool ReportRowErrors(IReadOnlyList<(long Row, string Field, string Message)> errors, bool committed)
+    {
+        foreach (var (row, field, message) in errors)
+        {
+            AnsiConsole.MarkupLineInterpolated($"  line {row}, {field}: {message}");
+        }
+        if (!committed)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {errors.Count} problem(s); nothing was imported (--partial imports the good rows).");
+        }
+        return committed;
     }
 }

@@ -4,7 +4,6 @@ using Microsoft.EntityFrameworkCore;
 using Truceline.Access;
 using Truceline.Aid;
 using Truceline.Data;
-using Truceline.Web.Aid;
 
 namespace Truceline.Web.Demo;
 
@@ -25,7 +24,9 @@ public static class DemoAid
         {
             var now = time.GetUtcNow().UtcDateTime;
             var random = new Random(2025);
-            var csv = new StringBuilder("reference,organisation,crossing,destination_governorate,category,description,quantity,unit,pallets,tonnes,trucks,requested_at,cleared_at,denied_at,arrived_at_crossing_at,offloaded_at,collected_at,reached_destination_at,intercepted_at,returned_at,lost_at,reason\n");
+            string[] columns = ["reference", "organisation", "crossing", "destination_governorate", "category", "description", "quantity", "unit", "pallets", "tonnes", "trucks",
+                .. Enum.GetValues<ConsignmentStage>().Select(s => s.CsvColumn()), "reason"];
+            var csv = new StringBuilder(string.Join(",", columns)).Append('\n');
             var today = DateOnly.FromDateTime(now);
             var n = 0;
             for (var day = today.AddDays(-27); day <= today; day = day.AddDays(1))
@@ -33,34 +34,38 @@ public static class DemoAid
                 for (var i = 0; i < 40; i++)
                 {
                     var at = day.ToDateTime(new TimeOnly(5, 0), DateTimeKind.Utc).AddMinutes(random.Next(0, 600));
-                    var times = new string[10];
-                    string reason = "";
-                    times[0] = Iso(at);
-                    DateTime Step(double minHours, double maxHours) => at = at.AddHours(minHours + random.NextDouble() * (maxHours - minHours));
-                    // Each step happens only if its time has come; some consignments stop short, as real ones do.
-                    if (Step(2, 20) <= now)
+                    var reached = new Dictionary<ConsignmentStage, DateTime> { [ConsignmentStage.Requested] = at };
+                    string? reason = null;
+                    // A step happens only once its time has come, so recent consignments stop short, as real ones do.
+                    bool Reach(ConsignmentStage stage, double minHours, double maxHours)
                     {
-                        if (random.NextDouble() < 0.05) { times[2] = Iso(at); reason = "Items on the dual-use list (simulated)"; }
-                        else
+                        at = at.AddHours(minHours + random.NextDouble() * (maxHours - minHours));
+                        if (at > now)
                         {
-                            times[1] = Iso(at);
-                            if (Step(1, 6) <= now)
+                            return false;
+                        }
+                        reached[stage] = at;
+                        return true;
+                    }
+                    if (random.NextDouble() < 0.05)
+                    {
+                        reason = Reach(ConsignmentStage.Denied, 2, 20) ? "Items on the dual-use list (simulated)" : null;
+                    }
+                    else if (Reach(ConsignmentStage.Cleared, 2, 20) && Reach(ConsignmentStage.ArrivedAtCrossing, 1, 6))
+                    {
+                        if (random.NextDouble() < 0.03)
+                        {
+                            reason = Reach(ConsignmentStage.Returned, 0.5, 2) ? "Turned back at inspection (simulated)" : null;
+                        }
+                        else if (Reach(ConsignmentStage.Offloaded, 1, 4))
+                        {
+                            if (random.NextDouble() < 0.04)
                             {
-                                times[3] = Iso(at);
-                                if (random.NextDouble() < 0.03 && Step(0.5, 2) <= now) { times[9] = Iso(at); reason = "Turned back at inspection (simulated)"; }
-                                else if (Step(1, 4) <= now)
-                                {
-                                    times[4] = Iso(at);
-                                    if (Step(0.5, 30) <= now)
-                                    {
-                                        if (random.NextDouble() < 0.04) { times[8] = Iso(at); reason = "Stopped and unloaded by crowds on the road (simulated)"; }
-                                        else
-                                        {
-                                            times[5] = Iso(at);
-                                            if (Step(2, 10) <= now) { times[6] = Iso(at); }
-                                        }
-                                    }
-                                }
+                                reason = Reach(ConsignmentStage.Intercepted, 0.5, 30) ? "Stopped and unloaded by crowds on the road (simulated)" : null;
+                            }
+                            else if (Reach(ConsignmentStage.Collected, 0.5, 30))
+                            {
+                                Reach(ConsignmentStage.ReachedDestination, 2, 10);
                             }
                         }
                     }
@@ -68,10 +73,9 @@ public static class DemoAid
                     var category = Categories[random.Next(Categories.Length)];
                     var trucks = random.Next(1, 25);
                     var tonnes = trucks * (15 + random.Next(0, 10));
-                    // Columns: requested, cleared, denied, arrived, offloaded, collected, reached, intercepted, returned, lost.
                     csv.Append(CultureInfo.InvariantCulture, $"DEMO-{day:yyyyMMdd}-{i:000},Humanitarian agency (simulated),{crossing},{Governorates[random.Next(Governorates.Length)]},{category},{category} (simulated),{tonnes * 40},units,{trucks * 26},{tonnes},{trucks},")
-                        .Append(string.Join(",", new[] { times[0], times[1], times[2], times[3], times[4], times[5], times[6], times[8], times[9], null }.Select(t => t ?? "")))
-                        .Append(',').Append(reason.Length > 0 ? $"\"{reason}\"" : "").Append('\n');
+                        .Append(string.Join(",", Enum.GetValues<ConsignmentStage>().Select(s => reached.TryGetValue(s, out var t) ? Iso(t) : "")))
+                        .Append(',').Append(reason is null ? "" : $"\"{reason}\"").Append('\n');
                     n++;
                 }
             }
@@ -115,7 +119,6 @@ public static class DemoAid
                     });
                 }
             }
-            db.Settings.Add(new Setting { Key = AidQueries.SimulatedKey, Value = "true" });
             await db.SaveChangesAsync(ct);
         }
         finally

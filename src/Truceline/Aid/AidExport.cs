@@ -16,7 +16,7 @@ public static class AidExport
 
     public sealed record Table(string Name, bool Public, IReadOnlyList<Column> Columns, Func<TrucelineDb, IAsyncEnumerable<object?[]>> Rows);
 
-    private static readonly string[] StageColumns = Enum.GetValues<ConsignmentStage>().Select(s => s.Slug().Replace('-', '_') + "_at").ToArray();
+    private static readonly string[] StageColumns = Enum.GetValues<ConsignmentStage>().Select(s => s.CsvColumn()).ToArray();
 
     public static readonly IReadOnlyList<Table> Tables =
     [

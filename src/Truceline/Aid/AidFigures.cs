@@ -6,6 +6,9 @@ namespace Truceline.Aid;
 /// <summary>Figures Truceline computes from its own records that a plan metric can follow (<see cref="Plans.Metric.Feed"/>).</summary>
 public static class AidFeeds
 {
+    /// <summary>Set (in the settings table) once simulated aid records exist: every figure then says so.</summary>
+    public const string SimulatedKey = "aid.simulated";
+
     public const string TrucksEnteredPerDay = "aid.trucks-entered-per-day";
 }
 
@@ -79,14 +82,14 @@ public static class AidFigures
         return Stages.Path.Where(s => s != ConsignmentStage.ReachedDestination).Select(stage =>
         {
             var histogram = rows.Where(r => r.Stage == stage).OrderBy(r => r.Bucket).Select(r => (r.Bucket, r.N)).ToList();
-            var total = histogram.Sum(h => h.N);
-            return new StageTime(stage, total, Percentile(histogram, total, 0.5), Percentile(histogram, total, 0.9));
+            return new StageTime(stage, histogram.Sum(h => h.N), Percentile(histogram, 0.5), Percentile(histogram, 0.9));
         }).ToList();
     }
 
     /// <summary>The duration below which a share of the consignments fall, read from 5%-wide buckets (so within about 2.5%).</summary>
-    internal static double? Percentile(IReadOnlyList<(int Bucket, long N)> histogram, long total, double q)
+    internal static double? Percentile(IReadOnlyList<(int Bucket, long N)> histogram, double q)
     {
+        var total = histogram.Sum(h => h.N);
         if (total == 0)
         {
             return null;
@@ -101,7 +104,7 @@ public static class AidFigures
                 return Math.Round(AidRollup.BucketSeconds(bucket) / 3600, 2);
             }
         }
-        return Math.Round(AidRollup.BucketSeconds(histogram[^1].Bucket) / 3600, 2);
+        throw new System.Diagnostics.UnreachableException("The rank is at most the histogram's total.");
     }
 
     /// <summary>

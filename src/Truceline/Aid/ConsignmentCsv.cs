@@ -6,7 +6,7 @@ namespace Truceline.Aid;
 internal static class ConsignmentCsv
 {
     public sealed record Context(Guid OrganisationId, Guid ImportId, Guid? AgreementId, string Actor, DateTime Now, bool Simulated,
-        Func<string, (Guid Id, string Code)?> Crossing, IReadOnlySet<string> Governorates);
+        Func<string, AidLookups.Crossing?> Crossing, IReadOnlySet<string> Governorates);
 
     public abstract record Layout(string Name, string ReferenceColumn)
     {
@@ -97,8 +97,7 @@ internal static class ConsignmentCsv
             var stages = new List<(ConsignmentStage, DateTime)>();
             foreach (var stage in Enum.GetValues<ConsignmentStage>())
             {
-                var column = stage.Slug().Replace('-', '_') + "_at";
-                if (Date(field, column, context.Now, error, required: false) is { } at)
+                if (Date(field, stage.CsvColumn(), context.Now, error, required: false) is { } at)
                 {
                     stages.Add((stage, at));
                 }
@@ -132,7 +131,7 @@ internal static class ConsignmentCsv
         {
             if (!Stages.Next(stages[i - 1].Stage).Contains(stages[i].Stage))
             {
-                error?.Invoke(stages[i].Stage.Slug().Replace('-', '_') + "_at",
+                error?.Invoke(stages[i].Stage.CsvColumn(),
                     $"a consignment cannot go from {stages[i - 1].Stage.Slug()} to {stages[i].Stage.Slug()} (check the order of the stage times)");
                 return null;
             }
@@ -169,22 +168,11 @@ internal static class ConsignmentCsv
                 OwnerOrganisationId = c.OwnerOrganisationId, ConfidentialTo = c.ConfidentialTo,
             });
         }
-        return new ImportConsignments.Row(0, c, line, events);
+        return new ImportConsignments.Row(c, line, events);
     }
 
-    private static int Order(ConsignmentStage stage) => Stages.Path.IndexOf(stage) is var i and >= 0 ? i : 100;
-
-    private static int IndexOf(this IReadOnlyList<ConsignmentStage> list, ConsignmentStage stage)
-    {
-        for (var i = 0; i < list.Count; i++)
-        {
-            if (list[i] == stage)
-            {
-                return i;
-            }
-        }
-        return -1;
-    }
+    // Along the path in its order; an ending off the path (denied, lost, …) sorts after any stage at the same time.
+    private static int Order(ConsignmentStage stage) => Stages.Path.Contains(stage) ? Stages.Path.TakeWhile(s => s != stage).Count() : int.MaxValue;
 
     private static string? Required(Func<string, string?> field, string name, int max, Action<string, string> error)
     {

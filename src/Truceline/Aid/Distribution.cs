@@ -48,9 +48,10 @@ public static class RecordDistribution
     public static Task<Outcome<Distribution>> RunAsync(TrucelineDb db, Request request, TimeProvider time, CancellationToken ct = default) =>
         Writes.InTransactionAsync<Distribution>(db, async () =>
         {
-            if (db.Viewer.OrganisationId is not { } organisationId)
+            var owner = await AidLookups.OwnerAsync(db, "a distribution", ct);
+            if (!owner.Succeeded)
             {
-                return Failure.Invalid("organisation", "a distribution is recorded by a signed-in member of an organisation");
+                return owner.Failure!;
             }
             var now = time.GetUtcNow().UtcDateTime;
             var errors = new FieldErrors();
@@ -63,7 +64,7 @@ public static class RecordDistribution
                 errors.Add("day", "is in the future");
             }
             if (string.IsNullOrWhiteSpace(request.Governorate)
-                || !await db.Zones.AnyAsync(z => z.Kind == Geo.ZoneKind.Governorate && z.Code == request.Governorate, ct))
+                || !await AidLookups.IsGovernorateAsync(db, request.Governorate, ct))
             {
                 errors.Add("governorate", "is required: a governorate code (see /api/v1/zones?kind=governorate)");
             }
@@ -99,8 +100,8 @@ public static class RecordDistribution
             {
                 Day = request.Day!.Value, Governorate = request.Governorate!, Category = category, Quantity = request.Quantity!.Value, Unit = request.Unit!.Trim(),
                 Tonnes = request.Tonnes, PeopleReached = request.PeopleReached!.Value, ConsignmentId = request.ConsignmentId,
-                OrganisationName = await db.Organisations.Where(o => o.Id == organisationId).Select(o => o.Name).FirstAsync(ct),
-                CreatedAt = now, CreatedBy = db.Viewer.Name, OwnerOrganisationId = organisationId, ConfidentialTo = RegisterConsignment.Confidentiality,
+                OrganisationName = owner.Value.Name,
+                CreatedAt = now, CreatedBy = db.Viewer.Name, OwnerOrganisationId = owner.Value.Id, ConfidentialTo = RegisterConsignment.Confidentiality,
             };
             db.Distributions.Add(distribution);
             await db.SaveChangesAsync(ct);
@@ -124,4 +125,54 @@ public sealed class GovernorateFigure
     public required string Source { get; set; }
 
     public bool Simulated { get; set; }
+}
+
+/// <summary>A governorate's population and people in need as a source published them on a date; a later date supersedes.</summary>
+public static class RecordGovernorateFigure
+{
+    public sealed record Request(string? Governorate, long? Population, long? PeopleInNeed, DateOnly? AsOf, string? Source);
+
+    public static async Task<Outcome<GovernorateFigure>> RunAsync(TrucelineDb db, Request request, CancellationToken ct = default)
+    {
+        var errors = new FieldErrors();
+        if (string.IsNullOrWhiteSpace(request.Governorate) || !await AidLookups.IsGovernorateAsync(db, request.Governorate, ct))
+        {
+            errors.Add("governorate", "is required: a governorate code");
+        }
+        if (request.Population is not (>= 0 and <= 100_000_000))
+        {
+            errors.Add("population", "is required: 0 to 100,000,000");
+        }
+        if (request.PeopleInNeed is not (>= 0 and <= 100_000_000) || request.PeopleInNeed > request.Population)
+        {
+            errors.Add("peopleInNeed", "is required: 0 to the population");
+        }
+        if (request.AsOf is null)
+        {
+            errors.Add("asOf", "is required: the date the source gives the figures for");
+        }
+        if (string.IsNullOrWhiteSpace(request.Source) || request.Source.Length > 500)
+        {
+            errors.Add("source", "is required (at most 500 characters): who published the figures");
+        }
+        if (errors.Any)
+        {
+            return errors.ToFailure();
+        }
+        return await Writes.InTransactionAsync<GovernorateFigure>(db, async () =>
+        {
+            if (await db.GovernorateFigures.AnyAsync(f => f.Governorate == request.Governorate && f.AsOf == request.AsOf, ct))
+            {
+                return Failure.Conflict("Already recorded", $"{request.Governorate} already has figures as of {request.AsOf:yyyy-MM-dd}; record a later date to update them.");
+            }
+            var figure = new GovernorateFigure
+            {
+                Governorate = request.Governorate!, Population = request.Population!.Value, PeopleInNeed = request.PeopleInNeed!.Value, AsOf = request.AsOf!.Value,
+                Source = request.Source!.Trim(),
+            };
+            db.GovernorateFigures.Add(figure);
+            await db.SaveChangesAsync(ct);
+            return figure;
+        }, ct);
+    }
 }

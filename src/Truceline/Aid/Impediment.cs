@@ -72,9 +72,10 @@ public static class RecordImpediment
     public static Task<Outcome<Impediment>> RunAsync(TrucelineDb db, Geo.ZoneCatalog zones, Request request, TimeProvider time, CancellationToken ct = default) =>
         Writes.InTransactionAsync<Impediment>(db, async () =>
         {
-            if (db.Viewer.OrganisationId is not { } organisationId)
+            var owner = await AidLookups.OwnerAsync(db, "an impediment", ct);
+            if (!owner.Succeeded)
             {
-                return Failure.Invalid("organisation", "an impediment is recorded by a signed-in member of an organisation");
+                return owner.Failure!;
             }
             var now = time.GetUtcNow().UtcDateTime;
             var errors = new FieldErrors();
@@ -94,17 +95,17 @@ public static class RecordImpediment
             {
                 errors.Add("description", "is required (at most 4000 characters)");
             }
-            Geo.Zone? crossing = null;
+            AidLookups.Crossing? crossing = null;
             if (!string.IsNullOrWhiteSpace(request.Crossing))
             {
-                crossing = await RegisterConsignment.FindCrossingAsync(db, request.Crossing.Trim(), ct);
+                crossing = AidLookups.Match(await AidLookups.CrossingsAsync(db, ct), request.Crossing.Trim());
                 if (crossing is null)
                 {
                     errors.Add("crossing", $"'{request.Crossing}' is not a crossing Truceline knows");
                 }
             }
             var governorate = request.Governorate;
-            if (governorate is not null && !await db.Zones.AnyAsync(z => z.Kind == Geo.ZoneKind.Governorate && z.Code == governorate, ct))
+            if (governorate is not null && !await AidLookups.IsGovernorateAsync(db, governorate, ct))
             {
                 errors.Add("governorate", $"'{governorate}' is not a governorate code");
             }
@@ -137,8 +138,8 @@ public static class RecordImpediment
             {
                 Day = request.Day!.Value, Kind = kind, Reason = reason, Crossing = crossing?.Code, Governorate = governorate,
                 Latitude = request.Latitude, Longitude = request.Longitude, ConsignmentId = request.ConsignmentId, Description = request.Description!.Trim(),
-                OrganisationName = await db.Organisations.Where(o => o.Id == organisationId).Select(o => o.Name).FirstAsync(ct),
-                CreatedAt = now, CreatedBy = db.Viewer.Name, OwnerOrganisationId = organisationId, ConfidentialTo = RegisterConsignment.Confidentiality,
+                OrganisationName = owner.Value.Name,
+                CreatedAt = now, CreatedBy = db.Viewer.Name, OwnerOrganisationId = owner.Value.Id, ConfidentialTo = RegisterConsignment.Confidentiality,
             };
             db.Impediments.Add(impediment);
             await db.SaveChangesAsync(ct);

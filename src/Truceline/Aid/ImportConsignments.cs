@@ -52,7 +52,7 @@ public static class ImportConsignments
     private const int MaxErrorsListed = 1000;
     private const int Batch = 5000;
 
-    internal sealed record Row(long Line, Consignment Consignment, ConsignmentLine Line1, List<ConsignmentEvent> Events);
+    internal sealed record Row(Consignment Consignment, ConsignmentLine Line1, List<ConsignmentEvent> Events);
 
     public static async Task<Result> RunAsync(TrucelineDb db, Stream csv, string fileName, Options options, TimeProvider time,
         IProgress<long>? progress = null, CancellationToken ct = default)
@@ -70,11 +70,11 @@ public static class ImportConsignments
         var parser = new CsvReader(reader, maxFieldLength: 10_000, maxFields: 100);
         // Inside a caller's transaction (the demo loader) the import joins it; otherwise it holds the writer lock itself.
         await using var tx = db.Database.CurrentTransaction is null ? await Writes.BeginAsync(db, ct) : null;
-        var crossings = await db.Zones.Where(z => z.Kind == Geo.ZoneKind.Crossing).Select(z => new { z.Id, z.Code, z.Name }).ToListAsync(ct);
+        var crossings = await AidLookups.CrossingsAsync(db, ct);
         var governorates = (await db.Zones.Where(z => z.Kind == Geo.ZoneKind.Governorate).Select(z => z.Code).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
         var existing = (await db.Consignments.IgnoreQueryFilters().Where(c => c.OwnerOrganisationId == organisationId).Select(c => c.Reference).ToListAsync(ct))
             .ToHashSet(StringComparer.Ordinal);
-        var agreementId = await db.Agreements.OrderBy(a => a.CreatedAt).Select(a => (Guid?)a.Id).FirstOrDefaultAsync(ct);
+        var agreementId = await Plans.DefaultAgreement.IdAsync(db, ct);
         var import = new AidImport
         {
             FileName = Path.GetFileName(fileName), Sha256 = "", Layout = "", ImportedAt = now, ImportedBy = db.Viewer.Name,
@@ -107,13 +107,7 @@ public static class ImportConsignments
             db.AidImports.Add(import);
             await db.SaveChangesAsync(ct);
             var context = new ConsignmentCsv.Context(organisationId, import.Id, agreementId, db.Viewer.Name, now, options.Simulated,
-                text =>
-                {
-                    var match = crossings.FirstOrDefault(c => string.Equals(c.Code, text, StringComparison.OrdinalIgnoreCase))
-                        ?? crossings.FirstOrDefault(c => string.Equals(c.Name, text, StringComparison.OrdinalIgnoreCase));
-                    return match is null ? null : (match.Id, match.Code);
-                },
-                governorates);
+                text => AidLookups.Match(crossings, text), governorates);
             while (parser.Read() is { } record)
             {
                 ct.ThrowIfCancellationRequested();
@@ -174,6 +168,11 @@ public static class ImportConsignments
             import.Sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
             import.Imported = imported;
             import.AlreadyPresent = already;
+            // In the same transaction as the rows: simulated records never exist without the figures saying so.
+            if (options.Simulated && !await db.Settings.AnyAsync(s => s.Key == AidFeeds.SimulatedKey, ct))
+            {
+                db.Settings.Add(new Setting { Key = AidFeeds.SimulatedKey, Value = "true" });
+            }
             await db.SaveChangesAsync(ct);
             await rollup.FlushAsync(db, ct);
             if (tx is not null)

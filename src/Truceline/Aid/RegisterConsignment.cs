@@ -25,10 +25,12 @@ public static class RegisterConsignment
     public static Task<Outcome<Result>> RunAsync(TrucelineDb db, Request request, TimeProvider time, CancellationToken ct = default) =>
         Writes.InTransactionAsync<Result>(db, async () =>
         {
-            if (db.Viewer.OrganisationId is not { } organisationId)
+            var owner = await AidLookups.OwnerAsync(db, "a consignment", ct);
+            if (!owner.Succeeded)
             {
-                return Failure.Invalid("organisation", "a consignment is registered by a signed-in member of an organisation");
+                return owner.Failure!;
             }
+            var (organisationId, organisation) = owner.Value;
             var now = time.GetUtcNow().UtcDateTime;
             var errors = new FieldErrors();
             var reference = Text(request.Reference, "reference", 100, errors, required: true);
@@ -47,12 +49,12 @@ public static class RegisterConsignment
                 errors.Add("requestedAt", "is in the future");
             }
             var lines = ValidateLines(request.Lines, errors);
-            var crossing = crossingText is null ? null : await FindCrossingAsync(db, crossingText, ct);
+            var crossing = crossingText is null ? null : AidLookups.Match(await AidLookups.CrossingsAsync(db, ct), crossingText);
             if (crossingText is not null && crossing is null)
             {
                 errors.Add("crossing", $"'{crossingText}' is not a crossing Truceline knows (see /api/v1/zones?kind=crossing)");
             }
-            if (destination is not null && !await db.Zones.AnyAsync(z => z.Kind == Geo.ZoneKind.Governorate && z.Code == destination, ct))
+            if (destination is not null && !await AidLookups.IsGovernorateAsync(db, destination, ct))
             {
                 errors.Add("destinationGovernorate", $"'{destination}' is not a governorate code (see /api/v1/zones?kind=governorate)");
             }
@@ -66,7 +68,6 @@ public static class RegisterConsignment
             {
                 return new Result(existing, false);
             }
-            var organisation = await db.Organisations.Where(o => o.Id == organisationId).Select(o => o.Name).FirstAsync(ct);
             var consignment = new Consignment
             {
                 Reference = reference!, OrganisationName = organisation, Crossing = crossing!.Code, CrossingZoneId = crossing.Id,
@@ -74,7 +75,7 @@ public static class RegisterConsignment
                 Category = CategoryOf(lines), Tonnes = SumOrNull(lines.Select(l => l.Tonnes)), Pallets = SumOrNull(lines.Select(l => l.Pallets)),
                 Stage = ConsignmentStage.Requested, StageAt = requestedAt, CreatedAt = now, CreatedBy = db.Viewer.Name,
                 OwnerOrganisationId = organisationId, ConfidentialTo = Confidentiality,
-                AgreementId = await db.Agreements.OrderBy(a => a.CreatedAt).Select(a => (Guid?)a.Id).FirstOrDefaultAsync(ct),
+                AgreementId = await Plans.DefaultAgreement.IdAsync(db, ct),
             };
             foreach (var line in lines)
             {
@@ -99,13 +100,6 @@ public static class RegisterConsignment
 
     /// <summary>The sending organisation reads its own consignments; the coordination centre reads every one.</summary>
     public static readonly string Confidentiality = RoleNames.ConfidentialToken(Role.Coordinator);
-
-    public static async Task<Geo.Zone?> FindCrossingAsync(TrucelineDb db, string text, CancellationToken ct)
-    {
-        var crossings = await db.Zones.Where(z => z.Kind == Geo.ZoneKind.Crossing).ToListAsync(ct);
-        return crossings.FirstOrDefault(z => string.Equals(z.Code, text, StringComparison.OrdinalIgnoreCase))
-            ?? crossings.FirstOrDefault(z => string.Equals(z.Name, text, StringComparison.OrdinalIgnoreCase));
-    }
 
     public static CommodityCategory CategoryOf(IReadOnlyCollection<ConsignmentLine> lines) =>
         lines.Select(l => l.Category).Distinct().Count() switch

@@ -65,6 +65,9 @@ public static class Stages
         return false;
     }
 
+    /// <summary>The CSV column holding the time a consignment reached a stage (import, export and the demo agree on it).</summary>
+    public static string CsvColumn(this ConsignmentStage stage) => stage.Slug().Replace('-', '_') + "_at";
+
     public static string Slug(this CommodityCategory category) => category switch
     {
         CommodityCategory.Food => "food",

@@ -57,7 +57,7 @@ public static class GroupReports
         {
             return new Outcome(0, 0);
         }
-        var agreementId = await db.Agreements.IgnoreQueryFilters().OrderBy(a => a.CreatedAt).Select(a => (Guid?)a.Id).FirstOrDefaultAsync(ct);
+        var agreementId = await Plans.DefaultAgreement.IdAsync(db, ct);
         var now = time.GetUtcNow().UtcDateTime;
         // One query for every incident this batch could join, then an in-memory index: no query per report.
         var types = reports.Select(r => r.EventType!).Distinct().ToList();

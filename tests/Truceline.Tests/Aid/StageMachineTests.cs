@@ -65,6 +65,6 @@ public sealed class StageMachineTests
             Assert.InRange(back / seconds, 0.975, 1.026);
         }
         Assert.Equal(0, AidRollup.Bucket(59));
-        Assert.Equal(5.0, AidFigures.Percentile([(AidRollup.Bucket(5 * 3600), 1)], 1, 0.5)!.Value, 0.2);
+        Assert.Equal(5.0, AidFigures.Percentile([(AidRollup.Bucket(5 * 3600), 1)], 0.5)!.Value, 0.2);
     }
 }

@@ -174,7 +174,7 @@ public sealed class ConsignmentTests(Apps apps)
         var c = await RegisterAsync(owner, "SECRET-" + Guid.NewGuid().ToString("N")[..8]);
 
         using var coordinator = app.Client(Role.Coordinator);
-        Assert.Equal(HttpStatusCode.OK, (await coordinator.GetAsync($"/api/v1/consignments/{c.Id}")).StatusCode);
+        Assert.Equal(c.Reference, (await coordinator.GetFromJsonAsync<ConsignmentDetail>($"/api/v1/consignments/{c.Id}", Json.Options))!.Consignment.Reference);
         Assert.Equal(HttpStatusCode.Created, (await MoveAsync(coordinator, c.Id, "cleared", "2026-11-20T07:00:00Z")).StatusCode);
         foreach (var role in new[] { Role.Agency, Role.Monitor, Role.Verifier, Role.PartyLiaison, Role.Donor, Role.Analyst })
         {
@@ -187,8 +187,14 @@ public sealed class ConsignmentTests(Apps apps)
         using var anonymous = app.Client();
         await ProblemAssert.IsProblem(await anonymous.GetAsync($"/api/v1/consignments/{c.Id}"), HttpStatusCode.Unauthorized);
         await ProblemAssert.IsProblem(await anonymous.GetAsync("/api/v1/aid/export/consignments.csv"), HttpStatusCode.Unauthorized);
-        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/api/v1/aid/figures")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/api/v1/aid/export/daily.csv")).StatusCode);
+        // The public reads the totals the consignment is in, never the consignment itself.
+        var figures = await anonymous.GetStringAsync("/api/v1/aid/figures?from=2026-11-20&to=2026-11-20");
+        Assert.Contains("\"trucksPerDay\"", figures);
+        Assert.DoesNotContain(c.Reference, figures);
+        var daily = await anonymous.GetStringAsync("/api/v1/aid/export/daily.csv");
+        Assert.Contains("#date,#loc+crossing,#item+type,#status", daily);
+        Assert.Contains("2026-11-20,Kerem Shalom,mixed,requested,", daily);
+        Assert.DoesNotContain(c.Reference, daily);
 
         using var monitor = app.Client(Role.Monitor);
         await ProblemAssert.IsProblem(await monitor.PostAsync("/api/v1/consignments", Body(Consignment("M-1"))), HttpStatusCode.Forbidden);
