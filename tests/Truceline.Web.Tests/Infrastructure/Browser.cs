@@ -24,18 +24,30 @@ public static class Browser
 
     public static Task SignInAsync(IPage page, TestApp app, Truceline.Access.Role role) => SignInAsync(page, app, TestApp.Email(role));
 
-    /// <summary>Signs in through the form; if the page stays on the form, fails with what it says (rather than timing out).</summary>
+    /// <summary>Signs in through the form and waits for the page it leads to. A refusal fails with what the form
+    /// says; a page that does not arrive fails with what the database was waiting on at that moment, rather than
+    /// a bare timeout.</summary>
     public static async Task SignInAsync(IPage page, TestApp app, string email)
     {
         await page.GotoAsync(new Uri(app.Address, "/account/signin").ToString());
         await page.FillAsync("input[name=email]", email);
         await page.FillAsync("input[name=password]", TestApp.Password);
-        await page.ClickAsync("button[type=submit]");
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
-        if (new Uri(page.Url).AbsolutePath != "/")
+        var answer = await page.RunAndWaitForResponseAsync(() => page.ClickAsync("button[type=submit]"),
+            r => r.Request.Method == "POST" && new Uri(r.Url).AbsolutePath == "/account/signin");
+        if (answer.Status != 302)
         {
+            await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
             var error = await page.Locator(".error").AllInnerTextsAsync();
-            Assert.Fail($"Sign-in as {email} did not succeed: {page.Url} {string.Join(" ", error)}");
+            Assert.Fail($"Sign-in as {email} did not succeed: {answer.Status} {string.Join(" ", error)}");
+        }
+        try
+        {
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath != "/account/signin",
+                new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 60_000 });
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"Signed in as {email}, but the next page did not load in 60 s ({page.Url}). Database: {await app.DescribeWaitsAsync()}");
         }
     }
 }

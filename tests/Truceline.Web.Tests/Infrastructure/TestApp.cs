@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.EntityFrameworkCore;
 using Truceline.Access;
 using Truceline.Data;
 using Truceline.Web.Access;
@@ -80,6 +81,20 @@ public sealed class TestApp : IAsyncDisposable
         var db = Database.CreateContext(Clock);
         db.Viewer = Viewer.System("test");
         return db;
+    }
+
+    /// <summary>What PostgreSQL sessions are waiting on (locks, advisory locks), for a test that stalls; SQLite has no such view.</summary>
+    public async Task<string> DescribeWaitsAsync()
+    {
+        if (Database.Provider != DbProvider.Postgres)
+        {
+            return "(SQLite: no lock view)";
+        }
+        await using var db = OpenDb();
+        var rows = await db.Database.SqlQueryRaw<string>(
+            "SELECT concat_ws(' ', pid::text, state, wait_event_type, wait_event, left(query, 120)) AS \"Value\" FROM pg_stat_activity " +
+            "WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'").ToListAsync();
+        return rows.Count == 0 ? "no session busy" : string.Join(" | ", rows);
     }
 
     public string Token(Role role) => _tokens[role];
