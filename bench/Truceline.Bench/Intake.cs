@@ -107,7 +107,7 @@ public static class Intake
         dir.Delete(recursive: true);
     }
 
-    private static string FindShared()
+    internal static string FindShared()
     {
         for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
         {

@@ -22,6 +22,12 @@ if (args.Contains("--grouping"))
     Grouping.Run();
     return;
 }
+if (args.Contains("--aid"))
+{
+    int Arg(string name, int fallback) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : fallback;
+    await AidBench.RunAsync(Arg("--days", 365), Arg("--per-day", 1200), Arg("--moves", 200_000));
+    return;
+}
 if (args.Contains("--transparency"))
 {
     TransparencyBench.Run();

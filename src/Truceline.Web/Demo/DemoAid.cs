@@ -11,9 +11,7 @@ namespace Truceline.Web.Demo;
 /// has something to show. Every record is marked simulated, and so is every figure that includes them.</summary>
 public static class DemoAid
 {
-    private static readonly (string Crossing, double Share)[] Crossings = [("Kerem Shalom", 0.6), ("Zikim", 0.2), ("Kissufim", 0.1), ("Rafah", 0.1)];
-    private static readonly string[] Categories = ["food", "food", "food", "water", "medical", "shelter", "fuel", "hygiene"];
-    private static readonly string[] Governorates = ["PS0255", "PS0260", "PS0265", "PS0270", "PS0275"];
+    private static readonly string[] Governorates = SimulatedConsignments.Governorates;
 
     public static async Task LoadAsync(TrucelineDb db, string organisation, TimeProvider time, CancellationToken ct)
     {
@@ -24,61 +22,9 @@ public static class DemoAid
         {
             var now = time.GetUtcNow().UtcDateTime;
             var random = new Random(2025);
-            string[] columns = ["reference", "organisation", "crossing", "destination_governorate", "category", "description", "quantity", "unit", "pallets", "tonnes", "trucks",
-                .. Enum.GetValues<ConsignmentStage>().Select(s => s.CsvColumn()), "reason"];
-            var csv = new StringBuilder(string.Join(",", columns)).Append('\n');
             var today = DateOnly.FromDateTime(now);
-            var n = 0;
-            for (var day = today.AddDays(-27); day <= today; day = day.AddDays(1))
-            {
-                for (var i = 0; i < 40; i++)
-                {
-                    var at = day.ToDateTime(new TimeOnly(5, 0), DateTimeKind.Utc).AddMinutes(random.Next(0, 600));
-                    var reached = new Dictionary<ConsignmentStage, DateTime> { [ConsignmentStage.Requested] = at };
-                    string? reason = null;
-                    // A step happens only once its time has come, so recent consignments stop short, as real ones do.
-                    bool Reach(ConsignmentStage stage, double minHours, double maxHours)
-                    {
-                        at = at.AddHours(minHours + random.NextDouble() * (maxHours - minHours));
-                        if (at > now)
-                        {
-                            return false;
-                        }
-                        reached[stage] = at;
-                        return true;
-                    }
-                    if (random.NextDouble() < 0.05)
-                    {
-                        reason = Reach(ConsignmentStage.Denied, 2, 20) ? "Items on the dual-use list (simulated)" : null;
-                    }
-                    else if (Reach(ConsignmentStage.Cleared, 2, 20) && Reach(ConsignmentStage.ArrivedAtCrossing, 1, 6))
-                    {
-                        if (random.NextDouble() < 0.03)
-                        {
-                            reason = Reach(ConsignmentStage.Returned, 0.5, 2) ? "Turned back at inspection (simulated)" : null;
-                        }
-                        else if (Reach(ConsignmentStage.Offloaded, 1, 4))
-                        {
-                            if (random.NextDouble() < 0.04)
-                            {
-                                reason = Reach(ConsignmentStage.Intercepted, 0.5, 30) ? "Stopped and unloaded by crowds on the road (simulated)" : null;
-                            }
-                            else if (Reach(ConsignmentStage.Collected, 0.5, 30))
-                            {
-                                Reach(ConsignmentStage.ReachedDestination, 2, 10);
-                            }
-                        }
-                    }
-                    var crossing = Pick(random, Crossings);
-                    var category = Categories[random.Next(Categories.Length)];
-                    var trucks = random.Next(1, 25);
-                    var tonnes = trucks * (15 + random.Next(0, 10));
-                    csv.Append(CultureInfo.InvariantCulture, $"DEMO-{day:yyyyMMdd}-{i:000},Humanitarian agency (simulated),{crossing},{Governorates[random.Next(Governorates.Length)]},{category},{category} (simulated),{tonnes * 40},units,{trucks * 26},{tonnes},{trucks},")
-                        .Append(string.Join(",", Enum.GetValues<ConsignmentStage>().Select(s => reached.TryGetValue(s, out var t) ? Iso(t) : "")))
-                        .Append(',').Append(reason is null ? "" : $"\"{reason}\"").Append('\n');
-                    n++;
-                }
-            }
+            var csv = new StringWriter(CultureInfo.InvariantCulture);
+            var n = SimulatedConsignments.Write(csv, today.AddDays(-27), today, 40, now, random, "DEMO");
             await using var stream = new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString()));
             var result = await ImportConsignments.RunAsync(db, stream, "demo-consignments (simulated).csv", new ImportConsignments.Options(Simulated: true), time, ct: ct);
             if (!result.Committed || result.Imported != n)
@@ -113,7 +59,7 @@ public static class DemoAid
                 {
                     db.Impediments.Add(new Impediment
                     {
-                        Day = day, Kind = (ImpedimentKind)random.Next(4), Reason = (ImpedimentReason)random.Next(7), Crossing = Pick(random, Crossings),
+                        Day = day, Kind = (ImpedimentKind)random.Next(4), Reason = (ImpedimentReason)random.Next(7), Crossing = SimulatedConsignments.PickCrossing(random),
                         Governorate = Governorates[random.Next(Governorates.Length)], Description = "Simulated impediment for the demo", OrganisationName = organisation,
                         CreatedAt = now, CreatedBy = "demo loader", Simulated = true, OwnerOrganisationId = org.Id, ConfidentialTo = RegisterConsignment.Confidentiality,
                     });
@@ -125,20 +71,5 @@ public static class DemoAid
         {
             db.Viewer = system;
         }
-    }
-
-    private static string Iso(DateTime t) => t.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-
-    private static string Pick(Random random, (string Crossing, double Share)[] options)
-    {
-        var x = random.NextDouble();
-        foreach (var (crossing, share) in options)
-        {
-            if ((x -= share) < 0)
-            {
-                return crossing;
-            }
-        }
-        return options[^1].Crossing;
     }
 }

@@ -155,4 +155,11 @@ public sealed class ConsignmentEvent : IClassified, Audit.IAuditSubject
     public string? ConfidentialTo { get; set; }
 
     public string AuditSubject => $"Consignment:{ConsignmentId}";
+
+    /// <summary>The table's columns for a bulk writer (<see cref="Data.BulkInsert"/>), in the order of <see cref="BulkValues"/>.</summary>
+    internal static readonly string[] BulkColumns =
+        ["id", "consignment_id", "from_stage", "stage", "at", "recorded_at", "recorded_by", "reason", "seconds_in_previous", "classification", "owner_organisation_id", "confidential_to"];
+
+    internal object?[] BulkValues() =>
+        [Id, ConsignmentId, FromStage, Stage, At, RecordedAt, RecordedBy, Reason, SecondsInPrevious, Classification, OwnerOrganisationId, ConfidentialTo];
 }

@@ -198,8 +198,7 @@ public static class ImportConsignments
         ]);
         private readonly BulkInsert _lines = new(db, "consignment_lines",
             ["id", "consignment_id", "ordinal", "category", "description", "quantity", "unit", "pallets", "tonnes", "classification", "owner_organisation_id", "confidential_to"]);
-        private readonly BulkInsert _events = new(db, "consignment_events",
-            ["id", "consignment_id", "from_stage", "stage", "at", "recorded_at", "recorded_by", "reason", "seconds_in_previous", "classification", "owner_organisation_id", "confidential_to"]);
+        private readonly BulkInsert _events = new(db, "consignment_events", ConsignmentEvent.BulkColumns);
 
         public int Pending => _consignments.Pending;
 
@@ -213,7 +212,7 @@ public static class ImportConsignments
             _lines.Add(l.Id, l.ConsignmentId, l.Ordinal, l.Category, l.Description, l.Quantity, l.Unit, l.Pallets, l.Tonnes, l.Classification, l.OwnerOrganisationId, l.ConfidentialTo);
             foreach (var e in row.Events)
             {
-                _events.Add(e.Id, e.ConsignmentId, e.FromStage, e.Stage, e.At, e.RecordedAt, e.RecordedBy, e.Reason, e.SecondsInPrevious, e.Classification, e.OwnerOrganisationId, e.ConfidentialTo);
+                _events.Add(e.BulkValues());
             }
         }
 

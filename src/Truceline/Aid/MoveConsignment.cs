@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Truceline.Audit;
 using Truceline.Common;
 using Truceline.Data;
 
@@ -67,13 +69,15 @@ public static class MoveConsignment
             var consignments = new Dictionary<Guid, Consignment>();
             foreach (var chunk in ids.Chunk(500))
             {
-                foreach (var c in await db.Consignments.Where(c => chunk.Contains(c.Id)).ToListAsync(ct))
+                foreach (var c in await db.Consignments.AsNoTracking().Where(c => chunk.Contains(c.Id)).ToListAsync(ct))
                 {
                     consignments[c.Id] = c;
                 }
             }
             var rollup = new AidRollup();
             var events = new List<ConsignmentEvent>();
+            var audit = new List<AuditEntry>();
+            var auditAt = AuditChain.Truncate(now);
             foreach (var (id, to, at, reason, path) in parsed)
             {
                 if (!consignments.TryGetValue(id, out var c))
@@ -97,18 +101,72 @@ public static class MoveConsignment
                     SecondsInPrevious = (long)(at - c.StageAt).TotalSeconds,
                     Classification = c.Classification, OwnerOrganisationId = c.OwnerOrganisationId, ConfidentialTo = c.ConfidentialTo,
                 };
-                c.Stage = to;
-                c.StageAt = at;
-                if (reason is not null)
+                // What changed on the consignment, as the audit interceptor would describe it.
+                var before = new SortedDictionary<string, object?>(StringComparer.Ordinal) { [nameof(c.Stage)] = c.Stage };
+                var after = new SortedDictionary<string, object?>(StringComparer.Ordinal) { [nameof(c.Stage)] = to };
+                if (at != c.StageAt)
                 {
+                    before[nameof(c.StageAt)] = c.StageAt;
+                    after[nameof(c.StageAt)] = at;
+                }
+                if (reason is not null && reason != c.Reason)
+                {
+                    before[nameof(c.Reason)] = c.Reason;
+                    after[nameof(c.Reason)] = reason;
                     c.Reason = reason;
                 }
+                c.Stage = to;
+                c.StageAt = at;
                 rollup.Add(c, e);
-                db.ConsignmentEvents.Add(e);
                 events.Add(e);
+                audit.Add(AuditInterceptor.Changed(db, c, c.Id.ToString(), before, after, auditAt));
+                audit.Add(AuditInterceptor.Created(db, e, auditAt));
             }
+            // Written without change tracking: for a batch of thousands, tracking cost several times the writes themselves.
+            var rows = new BulkInsert(db, "consignment_events", ConsignmentEvent.BulkColumns);
+            foreach (var e in events)
+            {
+                rows.Add(e.BulkValues());
+            }
+            await rows.FlushAsync(ct);
+            await UpdateStagesAsync(db, events.Select(e => e.ConsignmentId).Distinct().Select(i => consignments[i]), ct);
             await rollup.FlushAsync(db, ct);
-            await db.SaveChangesAsync(ct);
+            await AuditBulk.AppendAsync(db, audit, ct);
             return new Outcome<IReadOnlyList<ConsignmentEvent>>(events, null);
         }, ct);
+
+    private static async Task UpdateStagesAsync(TrucelineDb db, IEnumerable<Consignment> consignments, CancellationToken ct)
+    {
+        var sqlite = !db.IsPostgres;
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
+        command.CommandText = "UPDATE consignments SET stage = @stage, stage_at = @at, reason = @reason WHERE id = @id";
+        var parameters = new[] { "@stage", "@at", "@reason", "@id" }.Select(name =>
+        {
+            var p = command.CreateParameter();
+            p.ParameterName = name;
+            if (name is "@stage" or "@reason")
+            {
+                // Typed, so a null reason in the first row does not prepare the statement with an unknown type.
+                p.DbType = System.Data.DbType.String;
+            }
+            command.Parameters.Add(p);
+            return p;
+        }).ToArray();
+        var prepared = false;
+        foreach (var c in consignments)
+        {
+            parameters[0].Value = BulkInsert.Convert(c.Stage, sqlite);
+            parameters[1].Value = BulkInsert.Convert(c.StageAt, sqlite);
+            parameters[2].Value = BulkInsert.Convert(c.Reason, sqlite);
+            parameters[3].Value = BulkInsert.Convert(c.Id, sqlite);
+            if (!prepared)
+            {
+                // Npgsql prepares with the parameters' types, so after the first values are bound.
+                await command.PrepareAsync(ct);
+                prepared = true;
+            }
+            await command.ExecuteNonQueryAsync(ct);
+        }
+    }
 }

@@ -143,53 +143,70 @@ public sealed class AuditInterceptor(TimeProvider time) : SaveChangesInterceptor
         var at = AuditChain.Truncate(time.GetUtcNow().UtcDateTime);
         foreach (var entry in changed)
         {
-            var changes = DescribeChanges(entry);
+            var changes = DescribeChanges(entry, entry.State);
             if (changes is null)
             {
                 continue;
             }
-            var audit = new AuditEntry
-            {
-                Seq = ++seq,
-                At = at,
-                Actor = (entry.Entity as IAuditActor)?.AuditActor ?? db.Viewer.Name,
-                EntityType = entry.Metadata.ClrType.Name,
-                EntityId = KeyOf(entry),
-                Subject = entry.Entity is IAuditSubject s ? s.AuditSubject : $"{entry.Metadata.ClrType.Name}:{KeyOf(entry)}",
-                Action = entry.State switch
-                {
-                    EntityState.Added => "created",
-                    EntityState.Modified => "changed",
-                    EntityState.Deleted => "deleted",
-                    _ => entry.State.ToString(),
-                },
-                Changes = changes,
-                PrevHash = prev,
-                Hash = "",
-                // The entry is exactly as visible as the record it describes (a restricted metric's values stay restricted).
-                Classification = entry.Entity is Access.IClassified c ? c.Classification : Access.Classification.Public,
-                OwnerOrganisationId = (entry.Entity as Access.IClassified)?.OwnerOrganisationId,
-                ConfidentialTo = (entry.Entity as Access.IClassified)?.ConfidentialTo,
-            };
+            var audit = NewEntry(db, entry.Entity, entry.Metadata.ClrType.Name, KeyOf(entry), ActionOf(entry.State), changes, at);
+            audit.Seq = ++seq;
+            audit.PrevHash = prev;
             audit.Hash = AuditChain.ComputeHash(audit);
             prev = audit.Hash;
             db.AuditEntries.Add(audit);
         }
     }
 
+    private static string ActionOf(EntityState state) => state switch
+    {
+        EntityState.Added => "created",
+        EntityState.Modified => "changed",
+        EntityState.Deleted => "deleted",
+        _ => state.ToString(),
+    };
+
+    private static AuditEntry NewEntry(TrucelineDb db, object entity, string entityType, string entityId, string action, string changes, DateTime at) => new()
+    {
+        At = at,
+        Actor = (entity as IAuditActor)?.AuditActor ?? db.Viewer.Name,
+        EntityType = entityType,
+        EntityId = entityId,
+        Subject = entity is IAuditSubject s ? s.AuditSubject : $"{entityType}:{entityId}",
+        Action = action,
+        Changes = changes,
+        PrevHash = "",
+        Hash = "",
+        // The entry is exactly as visible as the record it describes (a restricted metric's values stay restricted).
+        Classification = entity is Access.IClassified c ? c.Classification : Access.Classification.Public,
+        OwnerOrganisationId = (entity as Access.IClassified)?.OwnerOrganisationId,
+        ConfidentialTo = (entity as Access.IClassified)?.ConfidentialTo,
+    };
+
+    /// <summary>A record written without change tracking (see <see cref="AuditBulk"/>): the entry the interceptor would have
+    /// written had it been added through the context.</summary>
+    internal static AuditEntry Created(TrucelineDb db, object entity, DateTime at)
+    {
+        var entry = db.Entry(entity);
+        return NewEntry(db, entity, entry.Metadata.ClrType.Name, KeyOf(entry), "created", DescribeChanges(entry, EntityState.Added)!, at);
+    }
+
+    /// <summary>A change made without change tracking: the fields that changed, before and after, as the interceptor writes them.</summary>
+    internal static AuditEntry Changed(TrucelineDb db, object entity, string entityId, SortedDictionary<string, object?> before, SortedDictionary<string, object?> after, DateTime at) =>
+        NewEntry(db, entity, entity.GetType().Name, entityId, "changed", JsonSerializer.Serialize(new { before, after }, Json), at);
+
     private static string KeyOf(EntityEntry entry) =>
         string.Join(",", entry.Metadata.FindPrimaryKey()!.Properties.Select(p => entry.Property(p.Name).CurrentValue?.ToString()));
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<PropertyInfo, bool> Hidden = new();
 
-    private static string? DescribeChanges(EntityEntry entry)
+    private static string? DescribeChanges(EntityEntry entry, EntityState state)
     {
         var before = new SortedDictionary<string, object?>(StringComparer.Ordinal);
         var after = new SortedDictionary<string, object?>(StringComparer.Ordinal);
         foreach (var p in entry.Properties)
         {
             var hidden = p.Metadata.PropertyInfo is { } info && Hidden.GetOrAdd(info, i => i.GetCustomAttribute<NotAuditedAttribute>() is not null);
-            switch (entry.State)
+            switch (state)
             {
                 case EntityState.Added:
                     after[p.Metadata.Name] = hidden ? "(set)" : p.CurrentValue;
@@ -205,7 +222,7 @@ public sealed class AuditInterceptor(TimeProvider time) : SaveChangesInterceptor
                     break;
             }
         }
-        if (entry.State == EntityState.Modified && after.Count == 0)
+        if (state == EntityState.Modified && after.Count == 0)
         {
             return null;
         }

@@ -59,6 +59,45 @@ public sealed class ConsignmentTests(Apps apps)
     }
 
     [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task EveryStageChangeIsInTheAuditTrailAndTheChainStillVerifies(string db)
+    {
+        var app = await apps.Get(db);
+        await app.EnsureCrossingsAsync();
+        using var agency = app.Client(Role.Agency);
+        var one = await RegisterAsync(agency, "AUDIT-" + Guid.NewGuid().ToString("N")[..8]);
+        var two = await RegisterAsync(agency, "AUDIT-" + Guid.NewGuid().ToString("N")[..8]);
+        Assert.Equal(HttpStatusCode.Created, (await MoveAsync(agency, one.Id, "cleared", "2026-11-20T08:00:00Z")).StatusCode);
+        var batch = await agency.PostAsync("/api/v1/consignments/stages", Body(JsonSerializer.Serialize(new
+        {
+            moves = new object[]
+            {
+                new { consignmentId = one.Id, stage = "arrived-at-crossing", at = "2026-11-20T09:00:00Z" },
+                new { consignmentId = two.Id, stage = "denied", at = "2026-11-20T10:00:00Z", reason = "dual-use list" },
+            },
+        })));
+        Assert.True(batch.StatusCode == HttpStatusCode.OK, await batch.Content.ReadAsStringAsync());
+
+        await using var ctx = app.OpenDb();
+        var trail = ctx.AuditEntries.Where(a => a.Subject == $"Consignment:{one.Id}").OrderBy(a => a.Seq).ToList();
+        // Registered (the consignment and its two lines, its first event), then per step: the consignment changed and the event created.
+        string Line(Truceline.Audit.AuditEntry a) => $"{a.EntityType} {a.Action}";
+        Assert.Equal(["Consignment created", "ConsignmentEvent created", "ConsignmentLine created", "ConsignmentLine created"], trail.Take(4).Select(Line).Order());
+        Assert.Equal(["Consignment changed", "ConsignmentEvent created", "Consignment changed", "ConsignmentEvent created"], trail.Skip(4).Select(Line));
+        Assert.Contains("\"before\":{\"Stage\":\"Cleared\",\"StageAt\":\"2026-11-20T08:00:00", trail[^2].Changes);
+        Assert.Contains("\"after\":{\"Stage\":\"ArrivedAtCrossing\",\"StageAt\":\"2026-11-20T09:00:00", trail[^2].Changes);
+        Assert.Contains("\"Stage\":\"ArrivedAtCrossing\"", trail[^1].Changes);
+        Assert.All(trail.TakeLast(4), a => Assert.Equal(TestApp.Email(Role.Agency), a.Actor));
+        // Confidential like the consignment: the entries are as visible as the records they describe.
+        Assert.All(trail, a => Assert.Equal(Classification.Confidential, a.Classification));
+        var denied = ctx.AuditEntries.Where(a => a.Subject == $"Consignment:{two.Id}" && a.Action == "changed").Single();
+        Assert.Contains("\"Reason\":\"dual-use list\"", denied.Changes);
+
+        using var admin = app.Client(Role.Administrator);
+        var verdict = (await admin.GetFromJsonAsync<Truceline.Audit.AuditChain.Verdict>("/api/v1/audit/verify", Json.Options))!;
+        Assert.True(verdict.Intact, verdict.Message);
+    }
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
     public async Task IllegalStepsAreRefusedWithWhatMayComeNextAndChangeNothing(string db)
     {
         var app = await apps.Get(db);

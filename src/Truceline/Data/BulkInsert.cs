@@ -2,9 +2,8 @@ using System.Data.Common;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
-using Truceline.Data;
 
-namespace Truceline.Aid;
+namespace Truceline.Data;
 
 /// <summary>
 /// Multi-row INSERTs for bulk imports, where EF Core's change tracking and the per-row audit entry would cost more
@@ -48,7 +47,7 @@ internal sealed class BulkInsert(TrucelineDb db, string table, string[] columns)
             {
                 for (var c = 0; c < columns.Length; c++)
                 {
-                    command.Parameters[c].Value = Convert(row[c]);
+                    command.Parameters[c].Value = Convert(row[c], _sqlite);
                 }
                 await command.ExecuteNonQueryAsync(ct);
             }
@@ -68,7 +67,7 @@ internal sealed class BulkInsert(TrucelineDb db, string table, string[] columns)
                 {
                     var p = command.CreateParameter();
                     p.ParameterName = $"@p{r * columns.Length + c}";
-                    p.Value = Convert(row[c]);
+                    p.Value = Convert(row[c], _sqlite);
                     command.Parameters.Add(p);
                 }
             }
@@ -92,14 +91,15 @@ internal sealed class BulkInsert(TrucelineDb db, string table, string[] columns)
         return sb.ToString();
     }
 
-    private object Convert(object? value) => value switch
+    /// <summary>A value as EF Core stores it on the engine, for a command written by hand.</summary>
+    internal static object Convert(object? value, bool sqlite) => value switch
     {
         null => DBNull.Value,
         // EF Core's SQLite provider keeps GUIDs as upper-case text and instants as text; PostgreSQL takes them natively.
-        Guid g => _sqlite ? g.ToString().ToUpperInvariant() : g,
-        DateTime d => _sqlite ? d.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture) : DateTime.SpecifyKind(d, DateTimeKind.Utc),
-        DateOnly d => _sqlite ? d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : d,
-        bool b => _sqlite ? (b ? 1 : 0) : b,
+        Guid g => sqlite ? g.ToString().ToUpperInvariant() : g,
+        DateTime d => sqlite ? d.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture) : DateTime.SpecifyKind(d, DateTimeKind.Utc),
+        DateOnly d => sqlite ? d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : d,
+        bool b => sqlite ? (b ? 1 : 0) : b,
         Enum e => e.ToString(),
         _ => value,
     };
