@@ -26,7 +26,7 @@ public static partial class TrucelineCli
         root.Add(new Command("token", "API bearer tokens") { TokenCreate(), TokenRevoke() });
         root.Add(new Command("plan", "Plans: import and export plan files (docs/plan-file-format.md)") { PlanImport(), PlanExport() });
         root.Add(new Command("audit", "The hash-chained audit trail") { AuditVerify() });
-        root.Add(new Command("zones", "Zones and lines reports are judged against (GeoJSON)") { ZonesImport(), ZonesList() });
+        root.Add(new Command("zones", "Zones and lines reports are judged against (GeoJSON)") { ZonesImport(), ZonesList(), ZonesAlias() });
         root.Add(new Command("import", "Bulk imports") { ImportIncidents(), ImportConsignmentsCommand() });
         return root;
     }

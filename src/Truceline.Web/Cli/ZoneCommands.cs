@@ -20,12 +20,13 @@ public static partial class TrucelineCli
         var validTo = new Option<DateOnly?>("--valid-to") { Description = "Last day in force (default: still in force)" };
         var approximation = new Option<string?>("--approximation") { Description = "Say what this geometry approximates and how, when it is not authoritative" };
         var approximationProperty = new Option<string?>("--approximation-property") { Description = "A feature property with each geometry's own precision note (before --approximation)" };
+        var aliasesProperty = new Option<string?>("--aliases-property") { Description = "A feature property with other names the zone goes by, separated by ';' (e.g. alt_names)" };
         var left = new Option<string?>("--left-side") { Description = "For a line: the name of the side to the left of its drawing direction (e.g. east)" };
         var right = new Option<string?>("--right-side") { Description = "For a line: the name of the side to its right (e.g. west)" };
         var classification = new Option<Classification>("--classification") { Description = "public, restricted or confidential", DefaultValueFactory = _ => Classification.Public };
         var cmd = new Command("import", "Import zones or lines from GeoJSON; a file with any error imports nothing")
         {
-            file, kind, source, codeProperty, nameProperty, validFrom, validTo, approximation, approximationProperty, left, right, classification,
+            file, kind, source, codeProperty, nameProperty, validFrom, validTo, approximation, approximationProperty, aliasesProperty, left, right, classification,
         };
         cmd.SetAction(async (r, ct) =>
         {
@@ -49,7 +50,7 @@ public static partial class TrucelineCli
             await using var db = OpenAsSystem(target);
             var outcome = await ImportZones.RunAsync(db, features.Value!, new ImportZones.Options(
                 r.GetValue(kind), r.GetValue(source)!, r.GetValue(codeProperty), r.GetValue(nameProperty), r.GetValue(validFrom), r.GetValue(validTo),
-                r.GetValue(approximation), r.GetValue(left), r.GetValue(right), r.GetValue(classification), r.GetValue(approximationProperty)), TimeProvider.System, ct);
+                r.GetValue(approximation), r.GetValue(left), r.GetValue(right), r.GetValue(classification), r.GetValue(approximationProperty), r.GetValue(aliasesProperty)), TimeProvider.System, ct);
             if (!outcome.Succeeded)
             {
                 return FailWith(outcome.Failure!);
@@ -64,6 +65,30 @@ public static partial class TrucelineCli
             {
                 Console.WriteLine($"Repaired invalid outlines (self-intersections) of: {string.Join(", ", result.Repaired)}.");
             }
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static Command ZonesAlias()
+    {
+        var code = new Argument<string>("CODE") { Description = "The zone's code (as 'zones list' shows it)" };
+        var alias = new Argument<string>("ALIAS") { Description = "Another name it goes by, as a data source spells it (e.g. \"Rafah Crossing\")" };
+        var cmd = new Command("alias", "Give a zone another name, so imports that spell it so find it") { code, alias };
+        cmd.SetAction(async (r, ct) =>
+        {
+            var target = Target(r);
+            if (!await EnsureMigratedAsync(target, ct))
+            {
+                return 1;
+            }
+            await using var db = OpenAsSystem(target);
+            var outcome = await AddZoneAlias.RunAsync(db, r.GetValue(code), r.GetValue(alias), ct);
+            if (!outcome.Succeeded)
+            {
+                return FailWith(outcome.Failure!);
+            }
+            Console.WriteLine($"{r.GetValue(code)} also goes by: {outcome.Value![0].Aliases}.");
             return 0;
         });
         return cmd;
@@ -84,10 +109,10 @@ public static partial class TrucelineCli
             var day = r.GetValue(on);
             var zones = (await db.Zones.AsNoTracking().OrderBy(z => z.Kind).ThenBy(z => z.Code).ThenBy(z => z.ValidFrom).ToListAsync(ct))
                 .Where(z => day is null || z.InForceOn(day.Value)).ToList();
-            var table = new Table().AddColumns("kind", "code", "name", "in force", "source");
+            var table = new Table().AddColumns("kind", "code", "name", "also", "in force", "source");
             foreach (var z in zones)
             {
-                table.AddRow(z.Kind.ToString().ToLowerInvariant(), Markup.Escape(z.Code), Markup.Escape(z.Name),
+                table.AddRow(z.Kind.ToString().ToLowerInvariant(), Markup.Escape(z.Code), Markup.Escape(z.Name), Markup.Escape(z.Aliases ?? ""),
                     $"{z.ValidFrom?.ToString("yyyy-MM-dd") ?? "…"} → {z.ValidTo?.ToString("yyyy-MM-dd") ?? "…"}",
                     Markup.Escape(z.Approximation is null ? z.Source : $"{z.Source} (approximation)"));
             }

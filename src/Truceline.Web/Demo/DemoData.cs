@@ -79,7 +79,8 @@ public static class DemoData
     }
 
     public sealed record DemoLayer(string File, ZoneKind Kind, string? CodeProperty, string? NameProperty, string Source,
-        string? Approximation = null, DateOnly? ValidFrom = null, string? LeftSide = null, string? RightSide = null, string? ApproximationProperty = null);
+        string? Approximation = null, DateOnly? ValidFrom = null, string? LeftSide = null, string? RightSide = null, string? ApproximationProperty = null,
+        string? AliasesProperty = null);
 
     /// <summary>The public layers in ../shared/data (read in place, never copied into the repository; credited in the README).</summary>
     public static readonly DemoLayer[] Layers =
@@ -88,7 +89,7 @@ public static class DemoData
             "OCHA COD-AB, State of Palestine administrative boundaries (Palestinian Ministry of Planning via OCHA oPt), 2023-10-19"),
         new("crossings/gaza-crossings.geojson", ZoneKind.Crossing, "name", "name",
             "Crossing coordinates from Wikipedia infoboxes; Zikim and Kissufim from mushon/nibal place points",
-            ApproximationProperty: "precision"),
+            ApproximationProperty: "precision", AliasesProperty: "alt_names"),
         new("yellow-line-and-zones/idf-held-area-behind-yellow-line-2025-10-19.geojson", ZoneKind.Area, null, null,
             "Area behind the yellow line, digitised by gazamaps.com from the IDF map of 19 Oct 2025 (via B'Tselem / mushon/nibal)",
             "A digitised copy of a published map, not an official boundary file", new DateOnly(2025, 10, 19)),
@@ -134,13 +135,25 @@ public static class DemoData
                 ? features.Value!.Select((f, n) => f with { Id = features.Value!.Count == 1 ? Path.GetFileNameWithoutExtension(layer.File) : $"{Path.GetFileNameWithoutExtension(layer.File)}-{n + 1}" }).ToList()
                 : features.Value!;
             var imported = await ImportZones.RunAsync(db, named, new ImportZones.Options(layer.Kind, layer.Source, layer.CodeProperty, layer.NameProperty,
-                layer.ValidFrom, null, layer.Approximation, layer.LeftSide, layer.RightSide, ApproximationProperty: layer.ApproximationProperty), time, ct);
+                layer.ValidFrom, null, layer.Approximation, layer.LeftSide, layer.RightSide, ApproximationProperty: layer.ApproximationProperty, AliasesProperty: layer.AliasesProperty), time, ct);
             if (!imported.Succeeded)
             {
                 throw new InvalidOperationException($"{layer.File}: {imported.Failure!.Detail}");
             }
         }
+        // How UNRWA's truck data names two of the crossings (its "Western Erez" is the Zikim route, as the crossings file
+        // notes); "Gate 96" and "JLOTS" (the maritime pier) are no crossing in the file, and stay as UNRWA names them.
+        foreach (var (code, alias) in CrossingAliases)
+        {
+            var added = await AddZoneAlias.RunAsync(db, code, alias, ct);
+            if (!added.Succeeded)
+            {
+                throw new InvalidOperationException($"alias {alias}: {added.Failure!.Detail}");
+            }
+        }
     }
+
+    public static readonly (string Code, string Alias)[] CrossingAliases = [("Rafah", "Rafah Crossing"), ("Zikim", "Western Erez")];
 
     /// <summary>The plan file shipped in data/plans, found from the app's folder or the working directory.</summary>
     public static string FindPlanFile()

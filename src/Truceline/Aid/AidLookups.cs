@@ -8,7 +8,7 @@ namespace Truceline.Aid;
 /// <summary>What every aid record needs to look up before it is written: who owns it, and the places it names.</summary>
 internal static class AidLookups
 {
-    public sealed record Crossing(Guid Id, string Code, string Name);
+    public sealed record Crossing(Guid Id, string Code, string Name, string? Aliases);
 
     /// <summary>The writer's organisation, which owns the record (and whose name it carries).</summary>
     public static async Task<Outcome<(Guid Id, string Name)>> OwnerAsync(TrucelineDb db, string what, CancellationToken ct)
@@ -24,10 +24,11 @@ internal static class AidLookups
         db.Zones.AnyAsync(z => z.Kind == ZoneKind.Governorate && z.Code == code, ct);
 
     public static Task<List<Crossing>> CrossingsAsync(TrucelineDb db, CancellationToken ct) =>
-        db.Zones.Where(z => z.Kind == ZoneKind.Crossing).Select(z => new Crossing(z.Id, z.Code, z.Name)).ToListAsync(ct);
+        db.Zones.Where(z => z.Kind == ZoneKind.Crossing).Select(z => new Crossing(z.Id, z.Code, z.Name, z.Aliases)).ToListAsync(ct);
 
-    /// <summary>A crossing by its code, else by its name, ignoring case.</summary>
+    /// <summary>A crossing by its code, else by its name, else by another name it goes by (<see cref="Zone.Aliases"/>), ignoring case.</summary>
     public static Crossing? Match(IReadOnlyList<Crossing> crossings, string text) =>
         crossings.FirstOrDefault(c => string.Equals(c.Code, text, StringComparison.OrdinalIgnoreCase))
-        ?? crossings.FirstOrDefault(c => string.Equals(c.Name, text, StringComparison.OrdinalIgnoreCase));
+        ?? crossings.FirstOrDefault(c => string.Equals(c.Name, text, StringComparison.OrdinalIgnoreCase))
+        ?? crossings.FirstOrDefault(c => Zone.SplitAliases(c.Aliases).Any(a => string.Equals(a, text, StringComparison.OrdinalIgnoreCase)));
 }

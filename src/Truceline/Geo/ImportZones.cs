@@ -25,7 +25,8 @@ public static class ImportZones
         string? LeftSide = null,
         string? RightSide = null,
         Classification Classification = Classification.Public,
-        string? ApproximationProperty = null);
+        string? ApproximationProperty = null,
+        string? AliasesProperty = null);
 
     public sealed record Result(IReadOnlyList<Zone> Imported, IReadOnlyList<string> Closed, IReadOnlyList<string> Repaired);
 
@@ -50,7 +51,7 @@ public static class ImportZones
             errors.Add("$.features", "there is nothing to import");
         }
         var repaired = new List<string>();
-        var prepared = new List<(string Code, string Name, Geometry Geometry, string? Approximation)>();
+        var prepared = new List<(string Code, string Name, Geometry Geometry, string? Approximation, string? Aliases)>();
         foreach (var (f, i) in features.Select((f, i) => (f, i)))
         {
             var at = $"$.features[{i}]";
@@ -90,7 +91,12 @@ public static class ImportZones
             }
             // A per-feature note (how precise this one geometry is) goes before the layer's general one.
             var approximation = (options.ApproximationProperty is null ? null : f.Text(options.ApproximationProperty)) ?? options.Approximation;
-            prepared.Add((code, name!, geometry, string.IsNullOrWhiteSpace(approximation) ? null : approximation.Trim()));
+            var aliases = options.AliasesProperty is null ? null : string.Join("; ", Zone.SplitAliases(f.Text(options.AliasesProperty)));
+            if (aliases is { Length: > 1000 })
+            {
+                errors.Add($"{at}.properties.{options.AliasesProperty}", "is longer than 1000 characters");
+            }
+            prepared.Add((code, name!, geometry, string.IsNullOrWhiteSpace(approximation) ? null : approximation.Trim(), string.IsNullOrEmpty(aliases) ? null : aliases));
         }
         if (errors.Any)
         {
@@ -100,7 +106,7 @@ public static class ImportZones
         var codes = prepared.Select(p => p.Code).ToList();
         var existing = await db.Zones.IgnoreQueryFilters().Where(z => codes.Contains(z.Code)).ToListAsync(ct);
         var closed = new List<string>();
-        foreach (var (code, _, _, _) in prepared)
+        foreach (var (code, _, _, _, _) in prepared)
         {
             foreach (var old in existing.Where(z => z.Code == code))
             {
@@ -132,6 +138,7 @@ public static class ImportZones
             ValidTo = options.ValidTo,
             Source = options.Source.Trim(),
             Approximation = p.Approximation,
+            Aliases = p.Aliases,
             LeftSide = options.LeftSide,
             RightSide = options.RightSide,
             Classification = options.Classification,
@@ -147,7 +154,7 @@ public static class ImportZones
     private static readonly WKBWriter Wkb = new();
 
     /// <summary>Tells every node's <see cref="ZoneCatalog"/> that the zones changed.</summary>
-    private static async Task BumpVersionAsync(TrucelineDb db, CancellationToken ct)
+    internal static async Task BumpVersionAsync(TrucelineDb db, CancellationToken ct)
     {
         var setting = await db.Settings.FirstOrDefaultAsync(s => s.Key == VersionKey, ct);
         if (setting is null)

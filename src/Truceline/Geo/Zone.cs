@@ -39,6 +39,15 @@ public sealed class Zone : IClassified
     /// <summary>Set when the geometry is a drawn or derived approximation: what it approximates and how.</summary>
     public string? Approximation { get; set; }
 
+    /// <summary>Other names the zone goes by, separated by ';' (a crossing as each data source spells it: "Rafah Crossing").
+    /// Imports that name a crossing match its code, its name, or any of these.</summary>
+    public string? Aliases { get; set; }
+
+    public IEnumerable<string> AliasList() => Zone.SplitAliases(Aliases);
+
+    public static IEnumerable<string> SplitAliases(string? aliases) =>
+        (aliases ?? "").Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+
     /// <summary>For a line: what the side to the left and to the right of its drawing direction are called.</summary>
     public string? LeftSide { get; set; }
 

@@ -20,6 +20,12 @@ public sealed class AidFiguresTests
     {
         await using var app = await TestApp.StartAsync(db);
         await app.EnsureCrossingsAsync();
+        // How UNRWA names two crossings; "Gate 96" and "JLOTS" (the maritime pier) are no crossing in the file.
+        await using (var ctx = app.OpenDb())
+        {
+            Assert.True((await Truceline.Geo.AddZoneAlias.RunAsync(ctx, "Rafah", "Rafah Crossing")).Succeeded);
+            Assert.True((await Truceline.Geo.AddZoneAlias.RunAsync(ctx, "Zikim", "Western Erez")).Succeeded);
+        }
         using var agency = app.Client(Role.Agency);
         await using var file = File.OpenRead(UnrwaFile);
         var content = new StreamContent(file);
@@ -28,6 +34,18 @@ public sealed class AidFiguresTests
         Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         var result = (await response.Content.ReadFromJsonAsync<ImportResultView>(Json.Options))!;
         Assert.Equal((true, "unrwa-supplies", 50_059, 0), (result.Committed, result.Layout, result.Imported, result.AlreadyPresent));
+        Assert.Equal(2_297 + 638, result.UnknownCrossings);
+        await using (var ctx = app.OpenDb())
+        {
+            var byCrossing = ctx.Consignments.GroupBy(c => c.Crossing).Select(g => new { g.Key, Trucks = g.Sum(c => c.Trucks), Placed = g.Count(c => c.CrossingZoneId != null) })
+                .ToList().ToDictionary(g => g.Key, g => (g.Trucks, g.Placed));
+            Assert.Equal((27_498.0, 27_498), byCrossing["Kerem Shalom"]);
+            Assert.Equal((11_080.0, 11_080), byCrossing["Rafah"]);
+            Assert.Equal((6_304.0, 6_304), byCrossing["Zikim"]);
+            Assert.Equal((2_170.0, 2_170), byCrossing["Erez"]);
+            Assert.Equal((2_297.0, 0), byCrossing["Gate 96"]);
+            Assert.Equal((638.0, 0), byCrossing["JLOTS"]);
+        }
 
         // "Data from the U.N. Palestinian relief agency UNRWA showed 2,892 aid trucks entered Gaza in December."
         // (Reuters, 20 January 2025, on December 2024).

@@ -42,6 +42,37 @@ public sealed class ZonesTests(Apps apps)
     }
 
     [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task ACrossingKeepsTheOtherNamesItGoesByAndAnAliasCannotNameTwoCrossings(string db)
+    {
+        var target = Databases.Fresh(db);
+        await Migrator.MigrateAsync(target);
+        var file = Path.Combine(TestFiles.Shared, "data", "crossings", "gaza-crossings.geojson");
+        var imported = await Executable.RunAsync("zones", "import", file, "--kind", "crossing", "--code-property", "name", "--source", "test",
+            "--aliases-property", "alt_names", "--db", target.ConnectionString);
+        Assert.True(imported.ExitCode == 0, imported.All);
+
+        var added = await Executable.RunAsync("zones", "alias", "Rafah", "Rafah Crossing", "--db", target.ConnectionString);
+        Assert.True(added.ExitCode == 0, added.All);
+        Assert.Contains("Rafah also goes by: Rafah Border Crossing; معبر رفح; Rafah Crossing.", added.Output);
+        var taken = await Executable.RunAsync("zones", "alias", "Erez", "rafah crossing", "--db", target.ConnectionString);
+        Assert.Equal(1, taken.ExitCode);
+        Assert.Contains("'rafah crossing' already names the crossing Rafah.", taken.All);
+        var unknown = await Executable.RunAsync("zones", "alias", "Gate 96", "Gate 96", "--db", target.ConnectionString);
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("There is no zone with the code 'Gate 96'.", unknown.All);
+        var bad = await Executable.RunAsync("zones", "alias", "Zikim", "Western Erez; Erez", "--db", target.ConnectionString);
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("without ';'", bad.All);
+
+        var list = await Executable.RunAsync("zones", "list", "--db", target.ConnectionString);
+        Assert.Contains("Rafah Crossing", list.Output);
+        await using var ctx = target.CreateContext(TimeProvider.System);
+        ctx.Viewer = Viewer.System("test");
+        Assert.Equal("Beit Hanoun crossing; معبر بيت حانون; מעבר ארז", ctx.Zones.Single(z => z.Code == "Erez").Aliases);
+        Assert.Contains(ctx.AuditEntries.Where(a => a.EntityType == "Zone" && a.Action == "changed").Select(a => a.Changes), c => c.Contains("Rafah Crossing"));
+    }
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
     public async Task ThePlacesApiClassifiesAPointAndNamesBadCoordinates(string db)
     {
         var app = await apps.Get(db);
