@@ -97,7 +97,7 @@ public static class AidApi
     }
 
     public static async Task<Results<Ok<ConsignmentPage>, ProblemHttpResult>> ListConsignments(string? cursor, int? limit, string? stage, string? crossing,
-        string? category, DateOnly? from, DateOnly? to, string? organisation, TrucelineDb db, CancellationToken ct)
+        string? category, DateOnly? from, DateOnly? to, string? organisation, string? reached, TrucelineDb db, CancellationToken ct)
     {
         if (limit is < 1 or > 500)
         {
@@ -106,6 +106,10 @@ public static class AidApi
         if (stage is not null && !Stages.TryParse(stage, out _))
         {
             return Failure.Invalid("stage", $"'{stage}' is not a stage: " + string.Join(", ", Enum.GetValues<ConsignmentStage>().Select(s => s.Slug()))).ToProblem();
+        }
+        if (reached is not null && !Stages.TryParse(reached, out _))
+        {
+            return Failure.Invalid("reached", $"'{reached}' is not a stage: " + string.Join(", ", Enum.GetValues<ConsignmentStage>().Select(s => s.Slug()))).ToProblem();
         }
         if (category is not null && !Stages.TryParseCategory(category, out _))
         {
@@ -120,7 +124,7 @@ public static class AidApi
             }
             after = c;
         }
-        return TypedResults.Ok(await AidQueries.ListAsync(db, new ConsignmentFilter(stage, crossing, category, from, to, organisation), after, limit ?? 50, ct));
+        return TypedResults.Ok(await AidQueries.ListAsync(db, new ConsignmentFilter(stage, crossing, category, from, to, organisation, reached), after, limit ?? 50, ct));
     }
 
     public static async Task<Results<Ok<ConsignmentDetail>, ProblemHttpResult>> GetConsignment(Guid id, TrucelineDb db, CancellationToken ct) =>

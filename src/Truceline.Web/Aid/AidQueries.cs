@@ -5,7 +5,9 @@ using Truceline.Data;
 
 namespace Truceline.Web.Aid;
 
-public sealed record ConsignmentFilter(string? Stage, string? Crossing, string? Category, DateOnly? From, DateOnly? To, string? Organisation);
+/// <summary>Which consignments to list. With <see cref="Reached"/>, the dates are when they reached that stage (the records
+/// behind a daily figure); without it, when they reached the stage they are in now.</summary>
+public sealed record ConsignmentFilter(string? Stage, string? Crossing, string? Category, DateOnly? From, DateOnly? To, string? Organisation, string? Reached = null);
 
 public static class AidQueries
 {
@@ -58,15 +60,22 @@ public static class AidQueries
         {
             query = query.Where(c => c.OrganisationName == f.Organisation);
         }
-        if (f.From is { } from)
+        var start = f.From?.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) ?? DateTime.MinValue;
+        var end = f.To?.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) ?? DateTime.MaxValue;
+        if (f.Reached is not null && Stages.TryParse(f.Reached, out var reached))
         {
-            var start = from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-            query = query.Where(c => c.StageAt >= start);
+            query = query.Where(c => db.ConsignmentEvents.Any(e => e.ConsignmentId == c.Id && e.Stage == reached && e.At >= start && e.At < end));
         }
-        if (f.To is { } to)
+        else
         {
-            var end = to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-            query = query.Where(c => c.StageAt < end);
+            if (f.From is not null)
+            {
+                query = query.Where(c => c.StageAt >= start);
+            }
+            if (f.To is not null)
+            {
+                query = query.Where(c => c.StageAt < end);
+            }
         }
         if (after is { } a)
         {

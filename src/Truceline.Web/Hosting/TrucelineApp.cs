@@ -115,6 +115,7 @@ public static class TrucelineApp
             o.Conventions.AuthorizeFolder("/Aid");
             // The dashboard shows aggregates only: public by design.
             o.Conventions.AllowAnonymousToPage("/Aid/Index");
+            o.Conventions.AllowAnonymousToPage("/Aid/Daily");
         }).AddViewLocalization();
         services.Configure<RequestLocalizationOptions>(o =>
         {

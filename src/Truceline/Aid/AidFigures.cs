@@ -60,7 +60,7 @@ public static class AidFigures
     /// <summary>How many consignments reached each step of the path in the period, and how many were lost after each.</summary>
     public static async Task<IReadOnlyList<FunnelStep>> FunnelAsync(TrucelineDb db, Period p, CancellationToken ct)
     {
-        var rows = await db.AidDaily.AsNoTracking().Where(d => d.Day >= p.From && d.Day <= p.To)
+        var rows = await db.AidDailySteps.AsNoTracking().Where(d => d.Day >= p.From && d.Day <= p.To)
             .GroupBy(d => new { d.Stage, d.FromStage })
             .Select(g => new { g.Key.Stage, g.Key.FromStage, N = g.Sum(x => x.Consignments), Trucks = g.Sum(x => x.Trucks) })
             .ToListAsync(ct);
@@ -75,13 +75,28 @@ public static class AidFigures
 
     public static async Task<IReadOnlyList<StageTime>> StageTimesAsync(TrucelineDb db, Period p, CancellationToken ct)
     {
-        var rows = await db.AidStageTimes.AsNoTracking().Where(t => t.Day >= p.From && t.Day <= p.To)
-            .GroupBy(t => new { t.Stage, t.Bucket })
-            .Select(g => new { g.Key.Stage, g.Key.Bucket, N = g.Sum(x => x.Consignments) })
-            .ToListAsync(ct);
+        // Whole months from the monthly histograms, the days before the first and after the last from the daily ones.
+        var firstMonth = p.From.Day == 1 ? p.From : AidRollup.MonthOf(p.From).AddMonths(1);
+        var afterLastMonth = AidRollup.MonthOf(p.To.AddDays(1));
+        var rows = new List<(ConsignmentStage Stage, int Bucket, long N)>();
+        if (firstMonth < afterLastMonth)
+        {
+            var lastMonth = afterLastMonth.AddMonths(-1);
+            rows.AddRange((await db.AidMonthlyStageTimes.AsNoTracking().Where(t => t.Month >= firstMonth && t.Month <= lastMonth)
+                .GroupBy(t => new { t.Stage, t.Bucket }).Select(g => new { g.Key.Stage, g.Key.Bucket, N = g.Sum(x => x.Consignments) })
+                .ToListAsync(ct)).Select(r => (r.Stage, r.Bucket, r.N)));
+        }
+        else
+        {
+            (firstMonth, afterLastMonth) = (p.To.AddDays(1), p.To.AddDays(1));
+        }
+        var before = firstMonth.AddDays(-1);
+        rows.AddRange((await db.AidStageTimes.AsNoTracking().Where(t => (t.Day >= p.From && t.Day <= before) || (t.Day >= afterLastMonth && t.Day <= p.To))
+            .GroupBy(t => new { t.Stage, t.Bucket }).Select(g => new { g.Key.Stage, g.Key.Bucket, N = g.Sum(x => x.Consignments) })
+            .ToListAsync(ct)).Select(r => (r.Stage, r.Bucket, r.N)));
         return Stages.Path.Where(s => s != ConsignmentStage.ReachedDestination).Select(stage =>
         {
-            var histogram = rows.Where(r => r.Stage == stage).OrderBy(r => r.Bucket).Select(r => (r.Bucket, r.N)).ToList();
+            var histogram = rows.Where(r => r.Stage == stage).GroupBy(r => r.Bucket).OrderBy(g => g.Key).Select(g => (Bucket: g.Key, N: g.Sum(r => r.N))).ToList();
             return new StageTime(stage, histogram.Sum(h => h.N), Percentile(histogram, 0.5), Percentile(histogram, 0.9));
         }).ToList();
     }

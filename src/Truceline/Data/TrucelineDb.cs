@@ -88,6 +88,10 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
 
     public DbSet<Aid.AidStageTime> AidStageTimes => Set<Aid.AidStageTime>();
 
+    public DbSet<Aid.AidDailyStep> AidDailySteps => Set<Aid.AidDailyStep>();
+
+    public DbSet<Aid.AidMonthlyStageTime> AidMonthlyStageTimes => Set<Aid.AidMonthlyStageTime>();
+
     public DbSet<Aid.Distribution> Distributions => Set<Aid.Distribution>();
 
     public DbSet<Aid.GovernorateFigure> GovernorateFigures => Set<Aid.GovernorateFigure>();
@@ -187,6 +191,8 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
         b.Entity<Aid.AidImport>().HasQueryFilter(Visibility.Filter<Aid.AidImport>(this));
         b.Entity<Aid.AidDaily>().HasKey(d => new { d.Day, d.Crossing, d.Category, d.Stage, d.FromStage });
         b.Entity<Aid.AidStageTime>().HasKey(d => new { d.Day, d.Stage, d.Bucket });
+        b.Entity<Aid.AidDailyStep>().HasKey(d => new { d.Day, d.Stage, d.FromStage });
+        b.Entity<Aid.AidMonthlyStageTime>().HasKey(d => new { d.Month, d.Stage, d.Bucket });
         b.Entity<Aid.Distribution>().HasQueryFilter(Visibility.Filter<Aid.Distribution>(this));
         b.Entity<Aid.Impediment>().HasQueryFilter(Visibility.Filter<Aid.Impediment>(this));
 
@@ -212,6 +218,8 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
         b.Entity<Incidents.Evidence>().ToTable("evidence");
         b.Entity<Aid.AidDaily>().ToTable("aid_daily");
         b.Entity<Aid.AidStageTime>().ToTable("aid_stage_times");
+        b.Entity<Aid.AidDailyStep>().ToTable("aid_daily_steps");
+        b.Entity<Aid.AidMonthlyStageTime>().ToTable("aid_monthly_stage_times");
     }
 
     public static string SnakeCase(string name)

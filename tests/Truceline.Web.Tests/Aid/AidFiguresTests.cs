@@ -110,6 +110,37 @@ public sealed class AidFiguresTests
     }
 
     [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task StageTimesOverSeveralMonthsCountEachDayOnceWhetherReadByMonthOrByDay(string db)
+    {
+        await using var app = await TestApp.StartAsync(db);
+        await app.EnsureCrossingsAsync();
+        using var agency = app.Client(Role.Agency);
+        // Cleared after 1 hour on 20 September, 5 hours on 10 October, 9 hours on 1 November.
+        foreach (var (day, hours) in new[] { ("2026-09-20", 1), ("2026-10-10", 5), ("2026-11-01", 9) })
+        {
+            var c = await ConsignmentTests.RegisterAsync(agency, $"T-{day}", $"{day}T00:00:00Z");
+            Assert.Equal(HttpStatusCode.Created, (await ConsignmentTests.MoveAsync(agency, c.Id, "cleared", $"{day}T{hours:00}:00:00Z")).StatusCode);
+        }
+        using var anonymous = app.Client();
+        async Task<(long N, double? Median, double? P90)> RequestedAsync(string from, string to)
+        {
+            var view = (await anonymous.GetFromJsonAsync<AidFiguresView>($"/api/v1/aid/figures?from={from}&to={to}", Json.Options))!;
+            var t = view.StageTimes.Single(s => s.Stage == "requested");
+            return (t.Consignments, t.MedianHours, t.P90Hours);
+        }
+        // Part of September, all of October, part of November: the middle month is read whole, the ends by day.
+        var all = await RequestedAsync("2026-09-15", "2026-11-05");
+        Assert.Equal(3, all.N);
+        Assert.InRange(all.Median!.Value, 5 * 0.95, 5 * 1.05);
+        Assert.InRange(all.P90!.Value, 9 * 0.95, 9 * 1.05);
+        Assert.Equal(1, (await RequestedAsync("2026-10-01", "2026-10-31")).N);
+        Assert.Equal(2, (await RequestedAsync("2026-09-21", "2026-11-05")).N);
+        Assert.Equal(2, (await RequestedAsync("2026-09-01", "2026-10-31")).N);
+        Assert.Equal(0, (await RequestedAsync("2026-10-11", "2026-10-31")).N);
+        Assert.Equal(1, (await RequestedAsync("2026-11-01", "2026-11-01")).N);
+    }
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
     public async Task TheFunnelCountsEachStepAndTheLossesAfterItAndStageTimesHaveMedianAndNinetiethPercentile(string db)
     {
         await using var app = await TestApp.StartAsync(db);

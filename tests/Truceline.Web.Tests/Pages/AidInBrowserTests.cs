@@ -63,6 +63,19 @@ public sealed class AidInBrowserTests
             Assert.Contains("collected\t1\t14", funnel);
             Assert.Contains("reached-destination\t0\t0", funnel);
             Assert.Equal(1, await visitor.Locator("#aid-chart").CountAsync());
+            // The map draws the five governorates and the five crossings, with no tiles fetched from anyone.
+            await visitor.WaitForSelectorAsync("#aid-map[data-ready=true]");
+            Assert.Equal(10, await visitor.Locator("#aid-map path.leaflet-interactive").CountAsync());
+            Assert.Equal(0, await visitor.Locator("#aid-map img.leaflet-tile").CountAsync());
+
+            // Each figure leads to the records behind it: the visitor to the day's totals, the agency on to its consignment.
+            await visitor.ClickAsync("[data-testid=aid-by-crossing] a:text-is('Kerem Shalom')");
+            Assert.Equal("/aid/daily", new Uri(visitor.Url).AbsolutePath);
+            Assert.Equal("14", await visitor.InnerTextAsync("[data-testid=aid-daily-trucks]"));
+            Assert.Equal(0, await visitor.Locator("[data-testid=aid-daily-records] tbody a").CountAsync());
+            await page.GotoAsync(visitor.Url);
+            await page.ClickAsync("[data-testid=aid-daily-records] tbody a");
+            Assert.Contains("WFP-REQ-0042", await page.InnerTextAsync("[data-testid=consignments]"));
         }
         finally
         {

@@ -10,9 +10,12 @@ public sealed class ConsignmentsModel(TrucelineDb db) : PageModel
 
     public ConsignmentPage Items { get; private set; } = new([], null);
 
-    public async Task OnGetAsync(string? stage, string? crossing, string? category, DateOnly? from, DateOnly? to, string? organisation, string? cursor, CancellationToken ct)
+    public async Task OnGetAsync(string? stage, string? crossing, string? category, DateOnly? from, DateOnly? to, string? organisation, string? reached, string? cursor,
+        CancellationToken ct)
     {
-        Filter = new ConsignmentFilter(stage, crossing, category, from, to, organisation);
+        Filter = new ConsignmentFilter(Blank(stage), Blank(crossing), Blank(category), from, to, Blank(organisation), Blank(reached));
         Items = await AidQueries.ListAsync(db, Filter, Guid.TryParse(cursor, out var c) ? c : null, 100, ct);
     }
+
+    private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 }

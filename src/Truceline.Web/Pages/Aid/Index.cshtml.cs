@@ -13,6 +13,8 @@ public sealed class IndexModel(TrucelineDb db, TimeProvider time) : PageModel
 
     public string ChartJson { get; private set; } = "{}";
 
+    public string MapJson { get; private set; } = "{}";
+
     public async Task<IActionResult> OnGetAsync(DateOnly? from, DateOnly? to, CancellationToken ct)
     {
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
@@ -29,6 +31,7 @@ public sealed class IndexModel(TrucelineDb db, TimeProvider time) : PageModel
             trucks = Figures.Daily.Select(d => d.Trucks),
             target = Figures.Target?.Value,
         });
+        MapJson = await AidMap.JsonAsync(db, Figures, ct);
         return Page();
     }
 }

@@ -1,9 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 using Truceline.Aid;
 using Truceline.Data;
-using Truceline.Geo;
 using Truceline.Web.Access;
 
 namespace Truceline.Web.Pages.Aid;
@@ -47,8 +45,7 @@ public sealed class NewConsignmentModel(TrucelineDb db, TimeProvider time) : Pag
 
     private async Task LoadAsync(CancellationToken ct)
     {
-        var zones = await db.Zones.AsNoTracking().Where(z => z.Kind == ZoneKind.Crossing || z.Kind == ZoneKind.Governorate).OrderBy(z => z.Name).ToListAsync(ct);
-        Crossings = zones.Where(z => z.Kind == ZoneKind.Crossing).Select(z => (z.Code, z.Name)).Distinct().ToList();
-        Governorates = zones.Where(z => z.Kind == ZoneKind.Governorate).Select(z => (z.Code, z.Name)).Distinct().ToList();
+        Crossings = await AidPageLookups.CrossingsAsync(db, ct);
+        Governorates = await AidPageLookups.GovernoratesAsync(db, ct);
     }
 }
