@@ -77,6 +77,7 @@ public static class MoveConsignment
             var rollup = new AidRollup();
             var events = new List<ConsignmentEvent>();
             var audit = new List<AuditEntry>();
+            var original = new Dictionary<Guid, (ConsignmentStage Stage, DateTime StageAt, string? Reason)>();
             var auditAt = AuditChain.Truncate(now);
             foreach (var (id, to, at, reason, path) in parsed)
             {
@@ -101,26 +102,27 @@ public static class MoveConsignment
                     SecondsInPrevious = (long)(at - c.StageAt).TotalSeconds,
                     Classification = c.Classification, OwnerOrganisationId = c.OwnerOrganisationId, ConfidentialTo = c.ConfidentialTo,
                 };
-                // What changed on the consignment, as the audit interceptor would describe it.
-                var before = new SortedDictionary<string, object?>(StringComparer.Ordinal) { [nameof(c.Stage)] = c.Stage };
-                var after = new SortedDictionary<string, object?>(StringComparer.Ordinal) { [nameof(c.Stage)] = to };
-                if (at != c.StageAt)
+                // What the consignment was before the batch, for its one audit entry (first state to last, as the interceptor writes).
+                original.TryAdd(c.Id, (c.Stage, c.StageAt, c.Reason));
+                if (reason is not null)
                 {
-                    before[nameof(c.StageAt)] = c.StageAt;
-                    after[nameof(c.StageAt)] = at;
-                }
-                if (reason is not null && reason != c.Reason)
-                {
-                    before[nameof(c.Reason)] = c.Reason;
-                    after[nameof(c.Reason)] = reason;
                     c.Reason = reason;
                 }
                 c.Stage = to;
                 c.StageAt = at;
                 rollup.Add(c, e);
                 events.Add(e);
-                audit.Add(AuditInterceptor.Changed(db, c, c.Id.ToString(), before, after, auditAt));
                 audit.Add(AuditInterceptor.Created(db, e, auditAt));
+            }
+            // Created records before changed ones, as the interceptor orders them.
+            foreach (var (id, (stage, stageAt, reason)) in original)
+            {
+                var c = consignments[id];
+                if (AuditInterceptor.Changed(db, c, c.Id.ToString(),
+                    [(nameof(c.Stage), stage, c.Stage), (nameof(c.StageAt), stageAt, c.StageAt), (nameof(c.Reason), reason, c.Reason)], auditAt) is { } changed)
+                {
+                    audit.Add(changed);
+                }
             }
             // Written without change tracking: for a batch of thousands, tracking cost several times the writes themselves.
             var rows = new BulkInsert(db, "consignment_events", ConsignmentEvent.BulkColumns);
@@ -129,7 +131,7 @@ public static class MoveConsignment
                 rows.Add(e.BulkValues());
             }
             await rows.FlushAsync(ct);
-            await UpdateStagesAsync(db, events.Select(e => e.ConsignmentId).Distinct().Select(i => consignments[i]), ct);
+            await UpdateStagesAsync(db, original.Keys.Select(i => consignments[i]), ct);
             await rollup.FlushAsync(db, ct);
             await AuditBulk.AppendAsync(db, audit, ct);
             return new Outcome<IReadOnlyList<ConsignmentEvent>>(events, null);

@@ -25,6 +25,11 @@ internal static class AuditBulk
         {
             return;
         }
+        if (db.IsPostgres)
+        {
+            // Re-entrant within the transaction: cheap if the caller holds it already, and the chain cannot fork if not.
+            await db.Database.ExecuteSqlRawAsync(Writes.LockSql, ct);
+        }
         var last = await db.AuditEntries.IgnoreQueryFilters().AsNoTracking().OrderByDescending(a => a.Seq)
             .Select(a => new { a.Seq, a.Hash }).FirstOrDefaultAsync(ct);
         var seq = last?.Seq ?? 0;

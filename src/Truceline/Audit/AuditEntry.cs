@@ -38,6 +38,10 @@ public sealed class AuditEntry : Access.IClassified
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class NotAuditedAttribute : Attribute;
 
+/// <summary>A record that is its own tamper-evident trail (the transparency log's leaves, subtrees and checkpoints, which
+/// are append-only and hashed into signed checkpoints): auditing it again would only copy it.</summary>
+public interface ISelfEvident;
+
 /// <summary>An entity whose audit entries belong on another record's page.</summary>
 public interface IAuditSubject
 {

@@ -127,12 +127,12 @@ public sealed class AuditInterceptor(TimeProvider time) : SaveChangesInterceptor
         db.AuditEntries.IgnoreQueryFilters().AsNoTracking().OrderByDescending(a => a.Seq).Select(a => new LastLink(a.Seq, a.Hash)).FirstOrDefault();
 
     private static bool HasAuditableChanges(TrucelineDb db) =>
-        db.ChangeTracker.Entries().Any(e => e.Entity is not AuditEntry && e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted);
+        db.ChangeTracker.Entries().Any(e => e.Entity is not (AuditEntry or ISelfEvident) && e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted);
 
     private void AppendEntries(TrucelineDb db, LastLink? last)
     {
         var changed = db.ChangeTracker.Entries()
-            .Where(e => e.Entity is not AuditEntry && e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
+            .Where(e => e.Entity is not (AuditEntry or ISelfEvident) && e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
             .ToList();
         if (changed.Count == 0)
         {
@@ -190,9 +190,27 @@ public sealed class AuditInterceptor(TimeProvider time) : SaveChangesInterceptor
         return NewEntry(db, entity, entry.Metadata.ClrType.Name, KeyOf(entry), "created", DescribeChanges(entry, EntityState.Added)!, at);
     }
 
-    /// <summary>A change made without change tracking: the fields that changed, before and after, as the interceptor writes them.</summary>
-    internal static AuditEntry Changed(TrucelineDb db, object entity, string entityId, SortedDictionary<string, object?> before, SortedDictionary<string, object?> after, DateTime at) =>
-        NewEntry(db, entity, entity.GetType().Name, entityId, "changed", JsonSerializer.Serialize(new { before, after }, Json), at);
+    /// <summary>A change made without change tracking, given as each property's value before and after: the entry the
+    /// interceptor would have written for the same change (the same properties hidden, unchanged ones left out), or null
+    /// when nothing changed.</summary>
+    internal static AuditEntry? Changed(TrucelineDb db, object entity, string entityId, IEnumerable<(string Property, object? Before, object? After)> values, DateTime at)
+    {
+        var type = db.Model.FindEntityType(entity.GetType())!;
+        var before = new SortedDictionary<string, object?>(StringComparer.Ordinal);
+        var after = new SortedDictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (property, was, now) in values)
+        {
+            var info = type.FindProperty(property)!.PropertyInfo;
+            if (Equals(was, now) || ListsEqual(was, now))
+            {
+                continue;
+            }
+            var hidden = info is not null && Hidden.GetOrAdd(info, i => i.GetCustomAttribute<NotAuditedAttribute>() is not null);
+            before[property] = hidden ? "(changed)" : was;
+            after[property] = hidden ? "(changed)" : now;
+        }
+        return after.Count == 0 ? null : NewEntry(db, entity, type.ClrType.Name, entityId, "changed", JsonSerializer.Serialize(new { before, after }, Json), at);
+    }
 
     private static string KeyOf(EntityEntry entry) =>
         string.Join(",", entry.Metadata.FindPrimaryKey()!.Properties.Select(p => entry.Property(p.Name).CurrentValue?.ToString()));

@@ -92,11 +92,28 @@ public static class ImportZones
             // A per-feature note (how precise this one geometry is) goes before the layer's general one.
             var approximation = (options.ApproximationProperty is null ? null : f.Text(options.ApproximationProperty)) ?? options.Approximation;
             var aliases = options.AliasesProperty is null ? null : string.Join("; ", Zone.SplitAliases(f.Text(options.AliasesProperty)));
-            if (aliases is { Length: > 1000 })
+            if (aliases is { Length: > 1000 } || (aliases ?? "").Any(char.IsControl))
             {
-                errors.Add($"{at}.properties.{options.AliasesProperty}", "is longer than 1000 characters");
+                errors.Add($"{at}.properties.{options.AliasesProperty}", "must be at most 1000 characters, without control characters");
             }
             prepared.Add((code, name!, geometry, string.IsNullOrWhiteSpace(approximation) ? null : approximation.Trim(), string.IsNullOrEmpty(aliases) ? null : aliases));
+        }
+        // A name may stand for one zone of a kind only, or an import naming it could not tell which one it means.
+        if (prepared.Any(p => p.Aliases is not null))
+        {
+            var others = await db.Zones.IgnoreQueryFilters().Where(z => z.Kind == options.Kind).Select(z => new { z.Code, z.Name, z.Aliases }).ToListAsync(ct);
+            var names = others.Select(o => (o.Code, Names: (IEnumerable<string>)[o.Code, o.Name, .. Zone.SplitAliases(o.Aliases)]))
+                .Concat(prepared.Select(p => (p.Code, Names: (IEnumerable<string>)[p.Code, p.Name, .. Zone.SplitAliases(p.Aliases)]))).ToList();
+            foreach (var p in prepared)
+            {
+                foreach (var alias in Zone.SplitAliases(p.Aliases))
+                {
+                    if (names.FirstOrDefault(n => n.Code != p.Code && n.Names.Contains(alias, StringComparer.OrdinalIgnoreCase)) is { Code: { } taken })
+                    {
+                        errors.Add($"properties.{options.AliasesProperty}", $"'{alias}' of {p.Code} already names the {options.Kind.ToString().ToLowerInvariant()} {taken}");
+                    }
+                }
+            }
         }
         if (errors.Any)
         {
@@ -138,7 +155,9 @@ public static class ImportZones
             ValidTo = options.ValidTo,
             Source = options.Source.Trim(),
             Approximation = p.Approximation,
-            Aliases = p.Aliases,
+            // A new version keeps the names the earlier ones went by (added with 'zones alias' or from their file).
+            Aliases = existing.Where(z => z.Code == p.Code).SelectMany(z => Zone.SplitAliases(z.Aliases)).Concat(Zone.SplitAliases(p.Aliases))
+                .Distinct(StringComparer.OrdinalIgnoreCase).ToList() is { Count: > 0 } all ? string.Join("; ", all) : null,
             LeftSide = options.LeftSide,
             RightSide = options.RightSide,
             Classification = options.Classification,

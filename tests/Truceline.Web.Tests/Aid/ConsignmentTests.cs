@@ -66,31 +66,46 @@ public sealed class ConsignmentTests(Apps apps)
         using var agency = app.Client(Role.Agency);
         var one = await RegisterAsync(agency, "AUDIT-" + Guid.NewGuid().ToString("N")[..8]);
         var two = await RegisterAsync(agency, "AUDIT-" + Guid.NewGuid().ToString("N")[..8]);
+        var twin = await RegisterAsync(agency, "AUDIT-" + Guid.NewGuid().ToString("N")[..8]);
         Assert.Equal(HttpStatusCode.Created, (await MoveAsync(agency, one.Id, "cleared", "2026-11-20T08:00:00Z")).StatusCode);
+        // Two steps of one consignment in one batch, and another's ending with a reason.
         var batch = await agency.PostAsync("/api/v1/consignments/stages", Body(JsonSerializer.Serialize(new
         {
             moves = new object[]
             {
                 new { consignmentId = one.Id, stage = "arrived-at-crossing", at = "2026-11-20T09:00:00Z" },
                 new { consignmentId = two.Id, stage = "denied", at = "2026-11-20T10:00:00Z", reason = "dual-use list" },
+                new { consignmentId = one.Id, stage = "offloaded", at = "2026-11-20T11:00:00Z" },
             },
         })));
         Assert.True(batch.StatusCode == HttpStatusCode.OK, await batch.Content.ReadAsStringAsync());
 
         await using var ctx = app.OpenDb();
         var trail = ctx.AuditEntries.Where(a => a.Subject == $"Consignment:{one.Id}").OrderBy(a => a.Seq).ToList();
-        // Registered (the consignment and its two lines, its first event), then per step: the consignment changed and the event created.
+        // Registered (the consignment and its two lines, its first event); then per write, as the interceptor orders them,
+        // the events created and then the consignment changed once, from its state before the write to its state after.
         string Line(Truceline.Audit.AuditEntry a) => $"{a.EntityType} {a.Action}";
         Assert.Equal(["Consignment created", "ConsignmentEvent created", "ConsignmentLine created", "ConsignmentLine created"], trail.Take(4).Select(Line).Order());
-        Assert.Equal(["Consignment changed", "ConsignmentEvent created", "Consignment changed", "ConsignmentEvent created"], trail.Skip(4).Select(Line));
-        Assert.Contains("\"before\":{\"Stage\":\"Cleared\",\"StageAt\":\"2026-11-20T08:00:00", trail[^2].Changes);
-        Assert.Contains("\"after\":{\"Stage\":\"ArrivedAtCrossing\",\"StageAt\":\"2026-11-20T09:00:00", trail[^2].Changes);
-        Assert.Contains("\"Stage\":\"ArrivedAtCrossing\"", trail[^1].Changes);
-        Assert.All(trail.TakeLast(4), a => Assert.Equal(TestApp.Email(Role.Agency), a.Actor));
+        Assert.Equal(["ConsignmentEvent created", "Consignment changed", "ConsignmentEvent created", "ConsignmentEvent created", "Consignment changed"],
+            trail.Skip(4).Select(Line));
+        Assert.Equal("""{"before":{"Stage":"Cleared","StageAt":"2026-11-20T08:00:00Z"},"after":{"Stage":"Offloaded","StageAt":"2026-11-20T11:00:00Z"}}""", trail[^1].Changes);
+        Assert.Contains("\"Stage\":\"ArrivedAtCrossing\"", trail[^3].Changes);
+        Assert.All(trail.TakeLast(5), a => Assert.Equal(TestApp.Email(Role.Agency), a.Actor));
         // Confidential like the consignment: the entries are as visible as the records they describe.
         Assert.All(trail, a => Assert.Equal(Classification.Confidential, a.Classification));
         var denied = ctx.AuditEntries.Where(a => a.Subject == $"Consignment:{two.Id}" && a.Action == "changed").Single();
         Assert.Contains("\"Reason\":\"dual-use list\"", denied.Changes);
+
+        // The same step made through EF Core's change tracking is described in the same words.
+        var tracked = ctx.Consignments.Single(c => c.Id == twin.Id);
+        tracked.Stage = Truceline.Aid.ConsignmentStage.Cleared;
+        tracked.StageAt = new DateTime(2026, 11, 20, 8, 0, 0, DateTimeKind.Utc);
+        await ctx.SaveChangesAsync();
+        var throughEf = ctx.AuditEntries.Where(a => a.Subject == $"Consignment:{twin.Id}" && a.Action == "changed").Single();
+        var throughBulk = trail.First(a => a.Action == "changed");
+        Assert.Equal(throughEf.Changes, throughBulk.Changes);
+        Assert.Equal((throughEf.EntityType, throughEf.Actor == "test", throughEf.Classification, throughEf.ConfidentialTo, throughEf.OwnerOrganisationId),
+            (throughBulk.EntityType, true, throughBulk.Classification, throughBulk.ConfidentialTo, throughBulk.OwnerOrganisationId));
 
         using var admin = app.Client(Role.Administrator);
         var verdict = (await admin.GetFromJsonAsync<Truceline.Audit.AuditChain.Verdict>("/api/v1/audit/verify", Json.Options))!;

@@ -64,11 +64,25 @@ public sealed class ZonesTests(Apps apps)
         Assert.Equal(1, bad.ExitCode);
         Assert.Contains("without ';'", bad.All);
 
+        // A new version of the crossings keeps the names the earlier one went by; a file cannot give a taken name to another.
+        var again = await Executable.RunAsync("zones", "import", file, "--kind", "crossing", "--code-property", "name", "--source", "test",
+            "--aliases-property", "alt_names", "--valid-from", "2026-06-01", "--db", target.ConnectionString);
+        Assert.True(again.ExitCode == 0, again.All);
+        var gate = Path.Combine(Path.GetTempPath(), $"gate-{Guid.NewGuid():N}.geojson");
+        await File.WriteAllTextAsync(gate, "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"name\":\"Test Gate\",\"alt_names\":\"Gate 1; RAFAH CROSSING\"},"
+            + "\"geometry\":{\"type\":\"Point\",\"coordinates\":[34.3,31.3]}}]}");
+        var clash = await Executable.RunAsync("zones", "import", gate, "--kind", "crossing", "--code-property", "name", "--source", "test",
+            "--aliases-property", "alt_names", "--db", target.ConnectionString);
+        Assert.Equal(1, clash.ExitCode);
+        Assert.Contains("'RAFAH CROSSING' of Test Gate already names the crossing Rafah", clash.All);
+
         var list = await Executable.RunAsync("zones", "list", "--db", target.ConnectionString);
         Assert.Contains("Rafah Crossing", list.Output);
         await using var ctx = target.CreateContext(TimeProvider.System);
         ctx.Viewer = Viewer.System("test");
-        Assert.Equal("Beit Hanoun crossing; معبر بيت حانون; מעבר ארז", ctx.Zones.Single(z => z.Code == "Erez").Aliases);
+        Assert.Equal("Beit Hanoun crossing; معبر بيت حانون; מעבר ארז", ctx.Zones.Single(z => z.Code == "Erez" && z.ValidFrom != null).Aliases);
+        Assert.Equal("Rafah Border Crossing; معبر رفح; Rafah Crossing", ctx.Zones.Single(z => z.Code == "Rafah" && z.ValidFrom != null).Aliases);
+        Assert.False(ctx.Zones.Any(z => z.Code == "Test Gate"));
         Assert.Contains(ctx.AuditEntries.Where(a => a.EntityType == "Zone" && a.Action == "changed").Select(a => a.Changes), c => c.Contains("Rafah Crossing"));
     }
 

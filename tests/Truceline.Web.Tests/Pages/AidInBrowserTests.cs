@@ -63,10 +63,9 @@ public sealed class AidInBrowserTests
             Assert.Contains("collected\t1\t14", funnel);
             Assert.Contains("reached-destination\t0\t0", funnel);
             Assert.Equal(1, await visitor.Locator("#aid-chart").CountAsync());
-            // The map draws the five governorates and the five crossings, with no tiles fetched from anyone.
+            // The map draws the five governorates and the five crossings.
             await visitor.WaitForSelectorAsync("#aid-map[data-ready=true]");
             Assert.Equal(10, await visitor.Locator("#aid-map path.leaflet-interactive").CountAsync());
-            Assert.Equal(0, await visitor.Locator("#aid-map img.leaflet-tile").CountAsync());
 
             // Each figure leads to the records behind it: the visitor to the day's totals, the agency on to its consignment.
             await visitor.ClickAsync("[data-testid=aid-by-crossing] a:text-is('Kerem Shalom')");

@@ -37,7 +37,7 @@ public sealed class DailyModel(TrucelineDb db, TimeProvider time) : PageModel
     public async Task OnGetAsync(DateOnly? from, DateOnly? to, string? crossing, string? category, string? stage, CancellationToken ct)
     {
         To = to ?? DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        From = from is { } f && f <= To && To.DayNumber - f.DayNumber <= 366 ? f : To.AddDays(-27);
+        From = from is { } f && f <= To && To.DayNumber - f.DayNumber <= 366 ? f : DateOnly.FromDayNumber(Math.Max(0, To.DayNumber - 27));
         Crossing = string.IsNullOrWhiteSpace(crossing) ? null : crossing;
         Category = Stages.TryParseCategory(category, out var c) ? c : null;
         Stage = Stages.TryParse(stage, out var s) ? s : null;

@@ -19,10 +19,12 @@ public sealed class IndexModel(TrucelineDb db, TimeProvider time) : PageModel
     {
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var end = to ?? today;
-        var start = from ?? end.AddDays(-27);
+        // Four weeks unless told otherwise; a period the figures cannot cover falls back to that too.
+        var fourWeeks = DateOnly.FromDayNumber(Math.Max(0, end.DayNumber - 27));
+        var start = from ?? fourWeeks;
         if (end < start || end.DayNumber - start.DayNumber > 366)
         {
-            start = end.AddDays(-27);
+            start = fourWeeks;
         }
         Figures = await AidQueries.FiguresAsync(db, new AidFigures.Period(start, end), ct);
         ChartJson = System.Text.Json.JsonSerializer.Serialize(new

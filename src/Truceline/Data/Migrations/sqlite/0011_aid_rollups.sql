@@ -16,6 +16,8 @@ CREATE TABLE aid_monthly_stage_times (
     consignments INTEGER NOT NULL,
     PRIMARY KEY (month, stage, bucket)
 );
+-- The consignments that reached a stage in a period (the records behind a daily figure).
+CREATE INDEX ix_consignment_events_stage_at ON consignment_events (stage, at, consignment_id);
 -- Trucks entered read one stage's rows, from the index alone (it carries every column the figure sums).
 CREATE INDEX ix_aid_daily_stage_day ON aid_daily (stage, day, crossing, category, consignments, trucks, tonnes);
 INSERT INTO aid_daily_steps (day, stage, from_stage, consignments, trucks)
