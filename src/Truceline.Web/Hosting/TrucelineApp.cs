@@ -17,7 +17,7 @@ using Truceline.Web.Plans;
 namespace Truceline.Web;
 
 public sealed record ServeOptions(DatabaseTarget Database, string Urls, bool Demo, TimeProvider? Time = null, string? ContentRoot = null,
-    Truceline.Access.PersonalData? PersonalData = null);
+    Truceline.Access.PersonalData? PersonalData = null, Truceline.Transparency.NoteSigner? LogSigner = null);
 
 /// <summary>Builds the web application. Used by 'truceline serve' and by the tests, which start the same app on a free port.</summary>
 public static class TrucelineApp
@@ -53,6 +53,8 @@ public static class TrucelineApp
         // Created by the container (not passed in) so that it is disposed at shutdown, answering what is queued.
         services.AddSingleton(_ => new Truceline.Incidents.ReportIntake(options.Database, time));
         services.AddSingleton(options.PersonalData ?? Truceline.Access.PersonalData.FromFile(options.Database.PersonalDataKeyFile));
+        services.AddSingleton(options.LogSigner ?? Truceline.Transparency.LogKey.FromFile(options.Database.LogKeyFile, time));
+        services.AddHostedService<Truceline.Web.Transparency.CheckpointSigner>();
         services.AddScoped(sp =>
         {
             var db = options.Database.CreateContext(time);
@@ -168,6 +170,7 @@ public static class TrucelineApp
         app.MapOpenRosaApi();
         app.MapEvidenceApi();
         app.MapAidApi();
+        Truceline.Web.Transparency.LogApi.MapLogApi(app);
         app.MapRazorPages();
         return app;
     }

@@ -58,6 +58,12 @@ public sealed record DatabaseTarget(DbProvider Provider, string ConnectionString
         : Provider == DbProvider.Sqlite ? new SqliteConnectionStringBuilder(ConnectionString).DataSource + ".pii.key"
         : Path.GetFullPath(Path.Combine("data", "truceline.pii.key"));
 
+    /// <summary>The transparency log's signing key: beside the SQLite file, or data/ for PostgreSQL, never in the database.</summary>
+    public string LogKeyFile =>
+        Environment.GetEnvironmentVariable("TRUCELINE_LOG_KEY_FILE") is { Length: > 0 } configured ? configured
+        : Provider == DbProvider.Sqlite ? new SqliteConnectionStringBuilder(ConnectionString).DataSource + ".log.key"
+        : Path.GetFullPath(Path.Combine("data", "truceline.log.key"));
+
     public void Configure(DbContextOptionsBuilder options, TimeProvider time)
     {
         switch (Provider)

@@ -90,6 +90,12 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
 
     public DbSet<Aid.AidDailyStep> AidDailySteps => Set<Aid.AidDailyStep>();
 
+    public DbSet<Transparency.LogEntry> LogEntries => Set<Transparency.LogEntry>();
+
+    public DbSet<Transparency.LogNode> LogNodes => Set<Transparency.LogNode>();
+
+    public DbSet<Transparency.LogCheckpoint> LogCheckpoints => Set<Transparency.LogCheckpoint>();
+
     public DbSet<Aid.AidMonthlyStageTime> AidMonthlyStageTimes => Set<Aid.AidMonthlyStageTime>();
 
     public DbSet<Aid.Distribution> Distributions => Set<Aid.Distribution>();
@@ -192,6 +198,12 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
         b.Entity<Aid.AidDaily>().HasKey(d => new { d.Day, d.Crossing, d.Category, d.Stage, d.FromStage });
         b.Entity<Aid.AidStageTime>().HasKey(d => new { d.Day, d.Stage, d.Bucket });
         b.Entity<Aid.AidDailyStep>().HasKey(d => new { d.Day, d.Stage, d.FromStage });
+        b.Entity<Transparency.LogEntry>().HasKey(e => e.Index);
+        b.Entity<Transparency.LogEntry>().Property(e => e.Index).ValueGeneratedNever();
+        b.Entity<Transparency.LogNode>().HasKey(n => new { n.Level, n.Index });
+        b.Entity<Transparency.LogNode>().Property(n => n.Index).ValueGeneratedNever();
+        b.Entity<Transparency.LogCheckpoint>().HasKey(c => c.Size);
+        b.Entity<Transparency.LogCheckpoint>().Property(c => c.Size).ValueGeneratedNever();
         b.Entity<Aid.AidMonthlyStageTime>().HasKey(d => new { d.Month, d.Stage, d.Bucket });
         b.Entity<Aid.Distribution>().HasQueryFilter(Visibility.Filter<Aid.Distribution>(this));
         b.Entity<Aid.Impediment>().HasQueryFilter(Visibility.Filter<Aid.Impediment>(this));
@@ -211,6 +223,8 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
         b.Entity<Setting>().ToTable("settings");
         b.Entity<Incidents.Incident>().Property(i => i.AllegedPartiesText).HasColumnName("alleged_parties");
         b.Entity<Incidents.Finding>().Property(f => f.ProvisionsText).HasColumnName("provisions");
+        b.Entity<Transparency.LogEntry>().Property(e => e.Index).HasColumnName("idx");
+        b.Entity<Transparency.LogNode>().Property(n => n.Index).HasColumnName("idx");
         b.Entity<Party>().ToTable("parties");
         b.Entity<Dependency>().ToTable("dependencies");
         b.Entity<AuditEntry>().ToTable("audit_entries");
@@ -219,6 +233,9 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
         b.Entity<Aid.AidDaily>().ToTable("aid_daily");
         b.Entity<Aid.AidStageTime>().ToTable("aid_stage_times");
         b.Entity<Aid.AidDailyStep>().ToTable("aid_daily_steps");
+        b.Entity<Transparency.LogEntry>().ToTable("log_entries");
+        b.Entity<Transparency.LogNode>().ToTable("log_nodes");
+        b.Entity<Transparency.LogCheckpoint>().ToTable("log_checkpoints");
         b.Entity<Aid.AidMonthlyStageTime>().ToTable("aid_monthly_stage_times");
     }
 

@@ -65,6 +65,8 @@ public static class ChangeStatus
         provision.Status = change.ToStatus;
         db.StatusChanges.Add(change);
         await db.SaveChangesAsync(ct);
+        // Published in the same transaction: a public change is in the log exactly when it is recorded.
+        await Transparency.Publications.ProvisionStatusAsync(db, change, change.RecordedAt, ct);
         return change;
     }
 }

@@ -59,6 +59,7 @@ public sealed class AccessMatrixTests(Apps apps)
         new("GET", "/api/v1/openrosa/forms/truceline-incident.xml", Permission.SubmitReports),
         new("HEAD", "/api/v1/openrosa/submission", Permission.SubmitReports),
         new("POST", "/api/v1/openrosa/submission", Permission.SubmitReports, "{}"),
+        new("POST", "/api/v1/log/checkpoints", Permission.Administer),
     ];
 
     private sealed record Ids(string Plan, Guid Provision, Guid Metric, Guid Observation, Guid Report, Guid Incident, Guid Evidence);

@@ -20,6 +20,10 @@ public sealed class TestApp : IAsyncDisposable
     /// <summary>The personal-data key of the test apps (in production it is a file outside the database).</summary>
     public static readonly Truceline.Access.PersonalData PersonalDataKey = new(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
+    /// <summary>The transparency log's signing key for every test app; its public half is what a verifier holds.</summary>
+    public static readonly Truceline.Transparency.NoteSigner LogSigner =
+        Truceline.Transparency.NoteSigner.Generate("truceline.test/log", Truceline.Transparency.NoteKeyType.Ed25519, TimeProvider.System);
+
     private readonly WebApplication _app;
     private readonly Dictionary<Role, string> _tokens = [];
 
@@ -45,7 +49,7 @@ public sealed class TestApp : IAsyncDisposable
         var database = Databases.Fresh(kind);
         await Migrator.MigrateAsync(database);
         var clock = new TestClock(TestClock.Default);
-        var app = TrucelineApp.Build(new ServeOptions(database, "http://127.0.0.1:0", false, clock, AppContext.BaseDirectory, PersonalDataKey));
+        var app = TrucelineApp.Build(new ServeOptions(database, "http://127.0.0.1:0", false, clock, AppContext.BaseDirectory, PersonalDataKey, LogSigner));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var test = new TestApp(app, database, clock, new Uri(address));

@@ -1,0 +1,167 @@
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Net.Http.Headers;
+using Truceline.Common;
+using Truceline.Data;
+using Truceline.Transparency;
+using Truceline.Web.Access;
+
+namespace Truceline.Web.Transparency;
+
+public sealed record LogEntryView(long Index, string Kind, string Record, long? Corrects, DateTime PublishedAt, string LeafHash, string Body);
+
+public sealed record LogEntriesView(long Start, long Size, IReadOnlyList<LogEntryView> Entries);
+
+public sealed record InclusionView(long Index, long Size, string LeafHash, IReadOnlyList<string> Path);
+
+public sealed record ConsistencyView(long From, long To, IReadOnlyList<string> Path);
+
+public sealed record PublishedRecordView(string Kind, string Record, bool Simulated, string Content, long? LatestEntry);
+
+/// <summary>
+/// The transparency log over HTTP, for anyone (ADR-012). Hashes are base64, as in the checkpoint. What cannot change
+/// (entries below the current size, proofs for a given size, a checkpoint of a given size) is served as immutable;
+/// the current checkpoint is revalidated by its size.
+/// </summary>
+public static class LogApi
+{
+    public const int MaxEntries = 1000;
+
+    public static void MapLogApi(this IEndpointRouteBuilder routes)
+    {
+        var open = routes.MapGroup("/api/v1/log").WithTags("Transparency log").AllowAnonymous();
+        open.MapGet("/checkpoint", GetCheckpoint).WithSummary("The latest signed checkpoint (C2SP signed note, text/plain)");
+        open.MapGet("/checkpoints/{size:long}", GetCheckpointAt).WithSummary("The signed checkpoint of a given tree size, if one was published");
+        open.MapGet("/key", GetKey).WithSummary("The log's public key (a note verifier key, text/plain)");
+        open.MapGet("/entries", GetEntries).WithSummary($"Entries [start, end), at most {MaxEntries}: each leaf's body exactly as hashed");
+        open.MapGet("/proof/inclusion", GetInclusion).WithSummary("Inclusion proof of a leaf (by index or leaf hash) in the tree of a given size");
+        open.MapGet("/proof/consistency", GetConsistency).WithSummary("Consistency proof between two tree sizes");
+        open.MapGet("/records/{kind}/{id}", GetRecord).WithSummary("A published record as it stands now, in its leaf's form, with its latest entry");
+        routes.MapGroup("/api/v1/log").WithTags("Transparency log")
+            .RequireAuthorization(p => p.AddAuthenticationSchemes(BearerTokenHandler.SchemeName).RequireAuthenticatedUser())
+            .MapPost("/checkpoints", PostCheckpoint).RequireAuthorization(Permissions.Policy(Permission.Administer))
+            .WithSummary("Sign a checkpoint now (one is signed every minute while the log grows)");
+    }
+
+    public static async Task<IResult> GetCheckpoint(TrucelineDb db, HttpContext http, CancellationToken ct)
+    {
+        var latest = await PublishCheckpoint.LatestAsync(db, ct);
+        if (latest is null)
+        {
+            return Failure.NotFound("No checkpoint has been signed yet.").ToProblem();
+        }
+        var etag = $"\"{latest.Size}\"";
+        http.Response.Headers.CacheControl = "no-cache";
+        http.Response.Headers.ETag = etag;
+        if (http.Request.Headers.IfNoneMatch.Contains(etag))
+        {
+            return Results.StatusCode(StatusCodes.Status304NotModified);
+        }
+        return Results.Text(latest.Note, "text/plain; charset=utf-8", Encoding.UTF8);
+    }
+
+    public static async Task<IResult> GetCheckpointAt(long size, TrucelineDb db, HttpContext http, CancellationToken ct)
+    {
+        var row = await db.LogCheckpoints.AsNoTracking().FirstOrDefaultAsync(c => c.Size == size, ct);
+        if (row is null)
+        {
+            return Failure.NotFound($"No checkpoint was signed at size {size}.").ToProblem();
+        }
+        Immutable(http);
+        return Results.Text(row.Note, "text/plain; charset=utf-8", Encoding.UTF8);
+    }
+
+    public static IResult GetKey(NoteSigner signer) => Results.Text(signer.Verifier + "\n", "text/plain; charset=utf-8", Encoding.UTF8);
+
+    public static async Task<Results<Ok<LogEntriesView>, ProblemHttpResult>> GetEntries(long? start, long? end, TrucelineDb db, HttpContext http, CancellationToken ct)
+    {
+        var size = await TransparencyLog.SizeAsync(db, ct);
+        var from = start ?? 0;
+        var to = Math.Min(end ?? from + MaxEntries, size);
+        var errors = new FieldErrors();
+        if (from < 0)
+        {
+            errors.Add("start", "must be 0 or more");
+        }
+        if (end is { } e && (e < from || e - from > MaxEntries))
+        {
+            errors.Add("end", $"must be from start to start + {MaxEntries}");
+        }
+        if (errors.Any)
+        {
+            return errors.ToFailure().ToProblem();
+        }
+        var rows = await db.LogEntries.AsNoTracking().Where(x => x.Index >= from && x.Index < to).OrderBy(x => x.Index).ToListAsync(ct);
+        if (end is { } asked && asked <= size)
+        {
+            Immutable(http);
+        }
+        return TypedResults.Ok(new LogEntriesView(from, size, rows.Select(r => new LogEntryView(r.Index, r.Kind, r.RecordId, r.Corrects, r.PublishedAt, r.LeafHash, r.Body)).ToList()));
+    }
+
+    public static async Task<Results<Ok<InclusionView>, ProblemHttpResult>> GetInclusion(long? index, string? hash, long? size, TrucelineDb db, HttpContext http, CancellationToken ct)
+    {
+        var current = await TransparencyLog.SizeAsync(db, ct);
+        var treeSize = size ?? current;
+        if (treeSize < 1 || treeSize > current)
+        {
+            return Failure.Invalid("size", $"must be from 1 to the log's size ({current})").ToProblem();
+        }
+        LogEntry? entry = null;
+        if (index is { } i)
+        {
+            entry = await db.LogEntries.AsNoTracking().FirstOrDefaultAsync(x => x.Index == i, ct);
+        }
+        else if (!string.IsNullOrEmpty(hash))
+        {
+            entry = await db.LogEntries.AsNoTracking().FirstOrDefaultAsync(x => x.LeafHash == hash, ct);
+        }
+        else
+        {
+            return Failure.Invalid("index", "give a leaf's index or its hash (base64)").ToProblem();
+        }
+        if (entry is null || entry.Index >= treeSize)
+        {
+            return Failure.NotFound($"There is no such leaf in the tree of size {treeSize}.").ToProblem();
+        }
+        var path = await TransparencyLog.InclusionAsync(db, entry.Index, treeSize, ct);
+        if (size is not null)
+        {
+            Immutable(http);
+        }
+        return TypedResults.Ok(new InclusionView(entry.Index, treeSize, entry.LeafHash, path.Select(Convert.ToBase64String).ToList()));
+    }
+
+    public static async Task<Results<Ok<ConsistencyView>, ProblemHttpResult>> GetConsistency(long? from, long? to, TrucelineDb db, HttpContext http, CancellationToken ct)
+    {
+        var current = await TransparencyLog.SizeAsync(db, ct);
+        if (from is not { } f || to is not { } t || f < 0 || f > t || t > current)
+        {
+            return Failure.Invalid("from", $"give from and to with 0 <= from <= to <= the log's size ({current})").ToProblem();
+        }
+        var path = f == 0 || f == t ? [] : await TransparencyLog.ConsistencyAsync(db, f, t, ct);
+        Immutable(http);
+        return TypedResults.Ok(new ConsistencyView(f, t, path.Select(Convert.ToBase64String).ToList()));
+    }
+
+    public static async Task<Results<Ok<PublishedRecordView>, ProblemHttpResult>> GetRecord(string kind, string id, TrucelineDb db, CancellationToken ct)
+    {
+        var projected = await Publications.ProjectAsync(db, kind, id, ct);
+        if (projected is not { } p)
+        {
+            return Failure.NotFound($"There is no published {kind} record {id}.").ToProblem();
+        }
+        var latest = await db.LogEntries.AsNoTracking().Where(e => e.Kind == kind && e.RecordId == id).OrderByDescending(e => e.Index)
+            .Select(e => (long?)e.Index).FirstOrDefaultAsync(ct);
+        return TypedResults.Ok(new PublishedRecordView(kind, id, p.Simulated, CanonicalJson.Serialize(p.Content), latest));
+    }
+
+    public static async Task<IResult> PostCheckpoint(TrucelineDb db, NoteSigner signer, TimeProvider time, CancellationToken ct)
+    {
+        var checkpoint = await PublishCheckpoint.RunAsync(db, signer, time, ct);
+        return Results.Text(checkpoint.Note, "text/plain; charset=utf-8", Encoding.UTF8, StatusCodes.Status201Created);
+    }
+
+    private static void Immutable(HttpContext http) => http.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+}

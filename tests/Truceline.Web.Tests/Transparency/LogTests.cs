@@ -1,0 +1,181 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Truceline.Access;
+using Truceline.Transparency;
+using Truceline.Web.Tests.Infrastructure;
+using Truceline.Web.Transparency;
+
+namespace Truceline.Web.Tests.Transparency;
+
+/// <summary>The log is the whole of what was published, so each test runs on an app of its own.</summary>
+public sealed class LogTests
+{
+    private static string Key => TestApp.LogSigner.Verifier.ToString();
+
+    private static async Task<(TestApp App, string Plan)> AppWithChangesAsync(string db, params string[] provisions)
+    {
+        var app = await TestApp.StartAsync(db);
+        var plan = await app.ImportGazaPlanAsync();
+        await ChangeAsync(app, plan, provisions);
+        return (app, plan);
+    }
+
+    private static async Task ChangeAsync(TestApp app, string plan, string[] provisions, string evidence = "Signed agreement text (simulated)")
+    {
+        using var coordinator = app.Client(Role.Coordinator);
+        foreach (var code in provisions)
+        {
+            var id = await app.ProvisionIdAsync(plan, code);
+            var response = await coordinator.PostAsync($"/api/v1/provisions/{id}/status",
+                new StringContent(JsonSerializer.Serialize(new { status = 1, evidence = $"{evidence}: {code}" }), Encoding.UTF8, "application/json"));
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        }
+    }
+
+    private static async Task<string> SignAsync(TestApp app)
+    {
+        using var admin = app.Client(Role.Administrator);
+        var response = await admin.PostAsync("/api/v1/log/checkpoints", null);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    private static async Task TamperAsync(TestApp app, string sql)
+    {
+        await using var ctx = app.OpenDb();
+        // The tables refuse updates and deletes; someone with the database's keys can drop that guard, as here.
+        await ctx.Database.ExecuteSqlRawAsync(app.Database.Provider == Truceline.Data.DbProvider.Sqlite
+            ? "DROP TRIGGER log_entries_no_update; DROP TRIGGER log_entries_no_delete; DROP TRIGGER log_nodes_no_update; DROP TRIGGER log_nodes_no_delete; "
+              + "DROP TRIGGER log_checkpoints_no_update; DROP TRIGGER log_checkpoints_no_delete;"
+            : "DROP TRIGGER log_entries_append_only ON log_entries; DROP TRIGGER log_nodes_append_only ON log_nodes; DROP TRIGGER log_checkpoints_append_only ON log_checkpoints;");
+        await ctx.Database.ExecuteSqlRawAsync(sql);
+    }
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task APublishedStatusChangeIsALeafWithProofsUnderASignedCheckpointAndVerifyAgreesEndToEnd(string db)
+    {
+        var (app, plan) = await AppWithChangesAsync(db, "P2-ISF-DEPLOY", "P2-YELLOW-LINE", "P2-GOVERNANCE");
+        await using var _ = app;
+        using var anonymous = app.Client();
+        var entries = (await anonymous.GetFromJsonAsync<LogEntriesView>("/api/v1/log/entries?start=0&end=3", Json.Options))!;
+        Assert.Equal(3, entries.Size);
+        Assert.Equal([0L, 1, 2], entries.Entries.Select(e => e.Index));
+        var first = entries.Entries[0];
+        Assert.Equal("provision-status", first.Kind);
+        Assert.True(CanonicalJson.IsCanonical(first.Body));
+        var body = JsonNode.Parse(first.Body)!;
+        Assert.Equal("P2-ISF-DEPLOY", (string?)body["content"]!["provision"]);
+        Assert.Equal((0, 1), ((int)body["content"]!["fromStatus"]!, (int)body["content"]!["toStatus"]!));
+        Assert.Equal("Signed agreement text (simulated): P2-ISF-DEPLOY", (string?)body["content"]!["evidence"]);
+        Assert.True((bool)body["simulated"]!); // the shipped plan is marked simulated, and so is all it publishes
+        Assert.Equal(Convert.ToBase64String(MerkleTree.LeafHash(Encoding.UTF8.GetBytes(first.Body))), first.LeafHash);
+
+        // A signed checkpoint over the three, and proofs that check against it with nothing but the public key.
+        var note = await SignAsync(app);
+        Assert.Equal(note, await anonymous.GetStringAsync("/api/v1/log/checkpoint"));
+        Assert.Equal(Key, (await anonymous.GetStringAsync("/api/v1/log/key")).Trim());
+        var checkpoint = Checkpoint.Open(Encoding.UTF8.GetBytes(note), TestApp.LogSigner.Verifier, [], 0).Value!.Checkpoint;
+        Assert.Equal(("truceline.test/log", 3L), (checkpoint.Origin, checkpoint.Size));
+        foreach (var e in entries.Entries)
+        {
+            var proof = (await anonymous.GetFromJsonAsync<InclusionView>($"/api/v1/log/proof/inclusion?hash={Uri.EscapeDataString(e.LeafHash)}&size=3", Json.Options))!;
+            Assert.True(MerkleTree.VerifyInclusion(e.Index, 3, Convert.FromBase64String(e.LeafHash), proof.Path.Select(Convert.FromBase64String).ToList(), checkpoint.RootHash));
+        }
+        var cached = await anonymous.GetAsync("/api/v1/log/proof/inclusion?index=1&size=3");
+        Assert.Equal("public, max-age=31536000, immutable", cached.Headers.CacheControl!.ToString());
+
+        // The log grows; the new checkpoint extends the old one, and verify says so, holding only the key and the old checkpoint.
+        var saved = Path.Combine(Path.GetTempPath(), $"checkpoint-{Guid.NewGuid():N}.txt");
+        await File.WriteAllTextAsync(saved, note);
+        await ChangeAsync(app, plan, ["P2-DISARM", "P2-TRADE"]);
+        var newer = Checkpoint.Open(Encoding.UTF8.GetBytes(await SignAsync(app)), TestApp.LogSigner.Verifier, [], 0).Value!.Checkpoint;
+        var consistency = (await anonymous.GetFromJsonAsync<ConsistencyView>("/api/v1/log/proof/consistency?from=3&to=5", Json.Options))!;
+        Assert.True(MerkleTree.VerifyConsistency(3, 5, consistency.Path.Select(Convert.FromBase64String).ToList(), checkpoint.RootHash, newer.RootHash));
+        var next = Path.Combine(Path.GetTempPath(), $"checkpoint-{Guid.NewGuid():N}.txt");
+        var verified = await Executable.RunAsync("verify", "--log", app.Address.ToString(), "--key", Key, "--checkpoint", saved, "--save-checkpoint", next);
+        Assert.True(verified.ExitCode == 0, verified.All);
+        Assert.Contains("Verified: 5 entries, signed root, every published record as logged, consistent with your saved checkpoint.", verified.Output);
+        Assert.Contains("truceline.test/log\n5\n", await File.ReadAllTextAsync(next));
+
+        // Someone else's key is refused, and the refusal says whose signature was missing.
+        var stranger = NoteSigner.Generate("truceline.test/log", NoteKeyType.Ed25519, TimeProvider.System).Verifier.ToString();
+        var refused = await Executable.RunAsync("verify", "--log", app.Address.ToString(), "--key", stranger);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("the checkpoint does not verify against the key", refused.All);
+
+        var bad = await ProblemAssert.IsProblem(await anonymous.GetAsync("/api/v1/log/proof/consistency?from=5&to=3"), HttpStatusCode.UnprocessableEntity);
+        Assert.NotEmpty(bad.FieldErrors("from"));
+        await ProblemAssert.IsProblem(await anonymous.GetAsync("/api/v1/log/entries?start=0&end=5000"), HttpStatusCode.UnprocessableEntity);
+        // Only administrators sign on demand.
+        await ProblemAssert.IsProblem(await app.Client(Role.Monitor).PostAsync("/api/v1/log/checkpoints", null), HttpStatusCode.Forbidden);
+    }
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task NothingRestrictedReachesALeaf(string db)
+    {
+        await using var app = await TestApp.StartAsync(db);
+        var plan = await app.ImportGazaPlanAsync();
+        await using (var ctx = app.OpenDb())
+        {
+            var provision = await ctx.Provisions.SingleAsync(p => p.Code == "P2-WATER");
+            provision.Classification = Classification.Restricted;
+            await ctx.SaveChangesAsync();
+        }
+        await ChangeAsync(app, plan, ["P2-WATER", "P2-TRADE"]);
+        var entries = (await app.Client().GetFromJsonAsync<LogEntriesView>("/api/v1/log/entries", Json.Options))!;
+        Assert.Equal(["P2-TRADE"], entries.Entries.Select(e => (string?)JsonNode.Parse(e.Body)!["content"]!["provision"]));
+        await ProblemAssert.IsProblem(await app.Client().GetAsync($"/api/v1/log/records/provision-status/{Guid.NewGuid()}"), HttpStatusCode.NotFound);
+    }
+
+    public static TheoryData<string, string, string> Tampering => new()
+    {
+        { "sqlite", "UPDATE log_entries SET body = replace(body, 'P2-YELLOW-LINE', 'P2-YELLOW-LINF') WHERE idx = 1", "entry 1 (provision-status" },
+        { "postgres", "UPDATE log_entries SET body = replace(body, 'P2-YELLOW-LINE', 'P2-YELLOW-LINF') WHERE idx = 1", "entry 1 (provision-status" },
+        { "sqlite", "DELETE FROM log_entries WHERE idx = 1", "entry 1 is missing" },
+        { "postgres", "DELETE FROM log_entries WHERE idx = 1", "entry 1 is missing" },
+        { "sqlite", "UPDATE log_entries SET idx = idx + 100 WHERE idx IN (0, 2); UPDATE log_entries SET idx = 2 WHERE idx = 100; UPDATE log_entries SET idx = 0 WHERE idx = 102;", "entry 0 (provision-status" },
+        { "postgres", "UPDATE log_entries SET idx = idx + 100 WHERE idx IN (0, 2); UPDATE log_entries SET idx = 2 WHERE idx = 100; UPDATE log_entries SET idx = 0 WHERE idx = 102;", "entry 0 (provision-status" },
+        { "sqlite", "UPDATE status_changes SET evidence = 'Quietly rewritten' WHERE evidence LIKE '%P2-GOVERNANCE'", "as published now differs from its latest entry 2" },
+        { "postgres", "UPDATE status_changes SET evidence = 'Quietly rewritten' WHERE evidence LIKE '%P2-GOVERNANCE'", "as published now differs from its latest entry 2" },
+    };
+
+    [Theory, MemberData(nameof(Tampering))]
+    public async Task VerifyCatchesEveryRowAlteredDeletedOrReorderedBehindTheLogsBack(string db, string tamper, string named)
+    {
+        var (app, _) = await AppWithChangesAsync(db, "P2-ISF-DEPLOY", "P2-YELLOW-LINE", "P2-GOVERNANCE");
+        await using var _ = app;
+        await SignAsync(app);
+        var before = await Executable.RunAsync("verify", "--log", app.Address.ToString(), "--key", Key);
+        Assert.True(before.ExitCode == 0, before.All);
+
+        await TamperAsync(app, tamper);
+        var after = await Executable.RunAsync("verify", "--log", app.Address.ToString(), "--key", Key);
+        Assert.Equal(1, after.ExitCode);
+        Assert.Contains("MISMATCH", after.Output);
+        Assert.Contains(named, after.Output);
+        Assert.Contains("The log does not verify", after.Output);
+    }
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task ALogRewrittenAndReSignedWithItsOwnKeyIsCaughtByAnyoneWhoKeptAnOldCheckpoint(string db)
+    {
+        var (app, plan) = await AppWithChangesAsync(db, "P2-ISF-DEPLOY", "P2-YELLOW-LINE", "P2-GOVERNANCE");
+        await using var _ = app;
+        var saved = Path.Combine(Path.GetTempPath(), $"checkpoint-{Guid.NewGuid():N}.txt");
+        await File.WriteAllTextAsync(saved, await SignAsync(app));
+
+        // The operator throws the log away and publishes another history, signed with the real key.
+        await TamperAsync(app, "DELETE FROM log_checkpoints; DELETE FROM log_nodes; DELETE FROM log_entries;");
+        await ChangeAsync(app, plan, ["P2-INFRA", "P2-ENERGY", "P2-WATER", "P2-FUNDING"], "Another story");
+        await SignAsync(app);
+        var alone = await Executable.RunAsync("verify", "--log", app.Address.ToString(), "--key", Key);
+        Assert.True(alone.ExitCode == 0, alone.All); // on its own, the new history is a consistent, signed log…
+        var withSaved = await Executable.RunAsync("verify", "--log", app.Address.ToString(), "--key", Key, "--checkpoint", saved);
+        Assert.Equal(1, withSaved.ExitCode); // …but not one that extends what was published before
+        Assert.Contains("the log was rewritten since the checkpoint you saved (size 3)", withSaved.Output);
+    }
+}
