@@ -29,6 +29,7 @@ public static partial class TrucelineCli
         root.Add(new Command("zones", "Zones and lines reports are judged against (GeoJSON)") { ZonesImport(), ZonesList(), ZonesAlias() });
         root.Add(new Command("import", "Bulk imports") { ImportIncidents(), ImportConsignmentsCommand() });
         root.Add(Verify());
+        root.Add(Witness());
         return root;
     }
 

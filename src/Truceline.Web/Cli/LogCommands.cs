@@ -12,9 +12,11 @@ public static partial class TrucelineCli
         var key = new Option<string?>("--key") { Description = "The log's public key as you hold it (name+keyid+base64); without it, the key the log serves is trusted" };
         var saved = new Option<FileInfo?>("--checkpoint") { Description = "A checkpoint you saved earlier: the log must still extend it" };
         var save = new Option<FileInfo?>("--save-checkpoint") { Description = "Save the checkpoint just verified, to check against next time" };
+        var witnesses = new Option<string[]>("--witness") { Description = "A witness's key (repeat for several): the checkpoint must carry its cosignature", AllowMultipleArgumentsPerToken = false };
+        var quorum = new Option<int?>("--quorum") { Description = "How many of the --witness keys must have cosigned (default: 1 if any are given)" };
         var cmd = new Command("verify", "Check a transparency log: its signature, every entry, its records as published now, and that it extends a saved checkpoint. Exits 1 on any mismatch, naming the entry.")
         {
-            log, key, saved, save,
+            log, key, saved, save, witnesses, quorum,
         };
         cmd.SetAction(async (r, ct) =>
         {
@@ -29,6 +31,21 @@ public static partial class TrucelineCli
                 trusted = parsed.Value!;
             }
             var earlier = r.GetValue(saved) is { } file ? await File.ReadAllTextAsync(file.FullName, ct) : null;
+            var witnessKeys = new List<NoteVerifierKey>();
+            foreach (var w in r.GetValue(witnesses) ?? [])
+            {
+                var parsed = NoteVerifierKey.Parse(w.Trim());
+                if (!parsed.Succeeded)
+                {
+                    return Fail($"--witness: {parsed.Failure!.Detail}");
+                }
+                witnessKeys.Add(parsed.Value!);
+            }
+            var needed = r.GetValue(quorum) ?? (witnessKeys.Count > 0 ? 1 : 0);
+            if (needed < 0 || needed > witnessKeys.Count)
+            {
+                return Fail($"--quorum: give from 0 to the number of --witness keys ({witnessKeys.Count})");
+            }
             if (!Uri.TryCreate(r.GetValue(log), UriKind.Absolute, out var address) || address.Scheme is not ("http" or "https"))
             {
                 return Fail("--log: give the log's http(s) address");
@@ -37,7 +54,7 @@ public static partial class TrucelineCli
             LogVerifier.Verdict verdict;
             try
             {
-                verdict = await new LogVerifier(http).RunAsync(trusted, earlier, ct);
+                verdict = await new LogVerifier(http).RunAsync(trusted, earlier, witnessKeys, needed, ct);
             }
             catch (HttpRequestException e)
             {
@@ -62,6 +79,72 @@ public static partial class TrucelineCli
                 await File.WriteAllTextAsync(target.FullName, note, ct);
             }
             Console.WriteLine($"Verified: {verdict.Size} entries, signed root, every published record as logged{(earlier is null ? "" : ", consistent with your saved checkpoint")}.");
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static Command Witness()
+    {
+        var log = new Option<string>("--log") { Description = "The log's address", Required = true };
+        var logKey = new Option<string>("--log-key") { Description = "The log's public key, as you hold it", Required = true };
+        var keyFile = new Option<FileInfo>("--key-file") { Description = "This witness's private key; made on first run (then register its public key with the log)", Required = true };
+        var name = new Option<string?>("--name") { Description = "The witness key's name when it is made (e.g. mediator.example/witness)" };
+        var state = new Option<FileInfo?>("--state") { Description = "Where the last checkpoint cosigned is kept (default: the key file + .state)" };
+        var cmd = new Command("witness", "Witness a log once: cosign its latest checkpoint only if it extends the last one this witness cosigned. Exits 1 on refusal.")
+        {
+            log, logKey, keyFile, name, state,
+        };
+        cmd.SetAction(async (r, ct) =>
+        {
+            var parsedLogKey = NoteVerifierKey.Parse(r.GetValue(logKey)!.Trim());
+            if (!parsedLogKey.Succeeded)
+            {
+                return Fail($"--log-key: {parsedLogKey.Failure!.Detail}");
+            }
+            var file = r.GetValue(keyFile)!;
+            if (!file.Exists)
+            {
+                if (r.GetValue(name) is not { Length: > 0 } keyName || NoteSigner.Generate(keyName, NoteKeyType.Cosignature, TimeProvider.System) is not { } made)
+                {
+                    return Fail("--key-file does not exist: give --name to make a new witness key");
+                }
+                Directory.CreateDirectory(file.DirectoryName!);
+                await File.WriteAllTextAsync(file.FullName, made.ToSignerKey() + "\n", ct);
+                if (!OperatingSystem.IsWindows())
+                {
+                    File.SetUnixFileMode(file.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                }
+                Console.WriteLine($"Made a witness key. Its public key, to register with the log's administrator:\n{made.Verifier}");
+                return 0;
+            }
+            var signer = NoteSigner.Parse((await File.ReadAllTextAsync(file.FullName, ct)).Trim(), TimeProvider.System);
+            if (!signer.Succeeded || signer.Value!.Type != NoteKeyType.Cosignature)
+            {
+                return Fail($"{file.FullName} does not hold a cosignature/v1 witness key");
+            }
+            if (!Uri.TryCreate(r.GetValue(log), UriKind.Absolute, out var address) || address.Scheme is not ("http" or "https"))
+            {
+                return Fail("--log: give the log's http(s) address");
+            }
+            var stateFile = r.GetValue(state)?.FullName ?? file.FullName + ".state";
+            var last = File.Exists(stateFile) ? await File.ReadAllTextAsync(stateFile, ct) : null;
+            using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(1) };
+            WitnessClient.Result result;
+            try
+            {
+                result = await new WitnessClient(http).RunAsync(parsedLogKey.Value!, signer.Value!, last, ct);
+            }
+            catch (HttpRequestException e)
+            {
+                return Fail($"could not read the log at {address}: {e.Message}");
+            }
+            Console.WriteLine(result.Message);
+            if (!result.Cosigned)
+            {
+                return 1;
+            }
+            await File.WriteAllTextAsync(stateFile, result.Note!, ct);
             return 0;
         });
         return cmd;

@@ -19,6 +19,12 @@ public sealed record ConsistencyView(long From, long To, IReadOnlyList<string> P
 
 public sealed record PublishedRecordView(string Kind, string Record, bool Simulated, string Content, long? LatestEntry);
 
+public sealed record WitnessView(string Name, string Vkey, string Organisation, long? LastCosignedSize, DateTime? LastCosignedAt);
+
+public sealed record AddWitnessRequest(string? Vkey, string? Organisation);
+
+public sealed record CosignatureRequest(long? Size, string? Signature);
+
 /// <summary>
 /// The transparency log over HTTP, for anyone (ADR-012). Hashes are base64, as in the checkpoint. What cannot change
 /// (entries below the current size, proofs for a given size, a checkpoint of a given size) is served as immutable;
@@ -38,10 +44,15 @@ public static class LogApi
         open.MapGet("/proof/inclusion", GetInclusion).WithSummary("Inclusion proof of a leaf (by index or leaf hash) in the tree of a given size");
         open.MapGet("/proof/consistency", GetConsistency).WithSummary("Consistency proof between two tree sizes");
         open.MapGet("/records/{kind}/{id}", GetRecord).WithSummary("A published record as it stands now, in its leaf's form, with its latest entry");
-        routes.MapGroup("/api/v1/log").WithTags("Transparency log")
-            .RequireAuthorization(p => p.AddAuthenticationSchemes(BearerTokenHandler.SchemeName).RequireAuthenticatedUser())
-            .MapPost("/checkpoints", PostCheckpoint).RequireAuthorization(Permissions.Policy(Permission.Administer))
+        open.MapGet("/witnesses", GetWitnesses).WithSummary("The witnesses, and the last checkpoint each cosigned");
+        open.MapPost("/cosignatures", PostCosignature)
+            .WithSummary("Deliver a witness's cosignature of a checkpoint; kept only if it verifies against a registered witness's key");
+        var admin = routes.MapGroup("/api/v1/log").WithTags("Transparency log")
+            .RequireAuthorization(p => p.AddAuthenticationSchemes(BearerTokenHandler.SchemeName).RequireAuthenticatedUser());
+        admin.MapPost("/checkpoints", PostCheckpoint).RequireAuthorization(Permissions.Policy(Permission.Administer))
             .WithSummary("Sign a checkpoint now (one is signed every minute while the log grows)");
+        admin.MapPost("/witnesses", PostWitness).RequireAuthorization(Permissions.Policy(Permission.Administer))
+            .WithSummary("Register a witness's cosignature/v1 key and its organisation");
     }
 
     public static async Task<IResult> GetCheckpoint(TrucelineDb db, HttpContext http, CancellationToken ct)
@@ -51,14 +62,16 @@ public static class LogApi
         {
             return Failure.NotFound("No checkpoint has been signed yet.").ToProblem();
         }
-        var etag = $"\"{latest.Size}\"";
+        // A checkpoint gathers cosignatures after it is signed: the tag changes with them.
+        var cosignatures = await db.LogCosignatures.CountAsync(c => c.Size == latest.Size, ct);
+        var etag = $"\"{latest.Size}-{cosignatures}\"";
         http.Response.Headers.CacheControl = "no-cache";
         http.Response.Headers.ETag = etag;
         if (http.Request.Headers.IfNoneMatch.Contains(etag))
         {
             return Results.StatusCode(StatusCodes.Status304NotModified);
         }
-        return Results.Text(latest.Note, "text/plain; charset=utf-8", Encoding.UTF8);
+        return Results.Text(await Witnesses.NoteAsync(db, latest, ct), "text/plain; charset=utf-8", Encoding.UTF8);
     }
 
     public static async Task<IResult> GetCheckpointAt(long size, TrucelineDb db, HttpContext http, CancellationToken ct)
@@ -68,8 +81,8 @@ public static class LogApi
         {
             return Failure.NotFound($"No checkpoint was signed at size {size}.").ToProblem();
         }
-        Immutable(http);
-        return Results.Text(row.Note, "text/plain; charset=utf-8", Encoding.UTF8);
+        http.Response.Headers.CacheControl = "no-cache";
+        return Results.Text(await Witnesses.NoteAsync(db, row, ct), "text/plain; charset=utf-8", Encoding.UTF8);
     }
 
     public static IResult GetKey(NoteSigner signer) => Results.Text(signer.Verifier + "\n", "text/plain; charset=utf-8", Encoding.UTF8);
@@ -161,6 +174,40 @@ public static class LogApi
     {
         var checkpoint = await PublishCheckpoint.RunAsync(db, signer, time, ct);
         return Results.Text(checkpoint.Note, "text/plain; charset=utf-8", Encoding.UTF8, StatusCodes.Status201Created);
+    }
+
+    public static async Task<Ok<List<WitnessView>>> GetWitnesses(TrucelineDb db, CancellationToken ct)
+    {
+        var witnesses = await db.LogWitnesses.AsNoTracking().OrderBy(w => w.Organisation).ToListAsync(ct);
+        var last = (await db.LogCosignatures.AsNoTracking().GroupBy(c => c.VerifierKey).Select(g => new { g.Key, Size = g.Max(c => c.Size) }).ToListAsync(ct))
+            .ToDictionary(g => g.Key, g => g.Size);
+        var views = new List<WitnessView>();
+        foreach (var w in witnesses)
+        {
+            long? size = last.TryGetValue(w.VerifierKey, out var s) ? s : null;
+            var at = size is null ? null : await db.LogCosignatures.AsNoTracking().Where(c => c.VerifierKey == w.VerifierKey && c.Size == size)
+                .Select(c => (DateTime?)c.CosignedAt).FirstOrDefaultAsync(ct);
+            views.Add(new WitnessView(w.Name, w.VerifierKey, w.Organisation, size, at));
+        }
+        return TypedResults.Ok(views);
+    }
+
+    public static async Task<Results<Created<WitnessView>, ProblemHttpResult>> PostWitness(AddWitnessRequest request, TrucelineDb db, TimeProvider time, CancellationToken ct)
+    {
+        var added = await Witnesses.AddAsync(db, request.Vkey, request.Organisation, time, ct);
+        return added.Succeeded
+            ? TypedResults.Created("/api/v1/log/witnesses", new WitnessView(added.Value!.Name, added.Value.VerifierKey, added.Value.Organisation, null, null))
+            : added.Failure!.ToProblem();
+    }
+
+    public static async Task<Results<Created, ProblemHttpResult>> PostCosignature(CosignatureRequest request, TrucelineDb db, TimeProvider time, CancellationToken ct)
+    {
+        if (request.Size is not { } size)
+        {
+            return Failure.Invalid("size", "is required: the size of the checkpoint cosigned").ToProblem();
+        }
+        var accepted = await Witnesses.AcceptAsync(db, size, request.Signature, time, ct);
+        return accepted.Succeeded ? TypedResults.Created($"/api/v1/log/checkpoints/{size}") : accepted.Failure!.ToProblem();
     }
 
     private static void Immutable(HttpContext http) => http.Response.Headers.CacheControl = "public, max-age=31536000, immutable";

@@ -23,7 +23,7 @@ public sealed class LogVerifier(HttpClient http)
     /// <summary>Diagnosing a root that does not match asks for one proof per entry; past this many it stops.</summary>
     public const int MaxProofRequests = 10_000;
 
-    public async Task<Verdict> RunAsync(NoteVerifierKey? trusted, string? savedCheckpoint, CancellationToken ct)
+    public async Task<Verdict> RunAsync(NoteVerifierKey? trusted, string? savedCheckpoint, IReadOnlyCollection<NoteVerifierKey> witnesses, int quorum, CancellationToken ct)
     {
         var problems = new List<string>();
         var notes = new List<string>();
@@ -44,10 +44,15 @@ public sealed class LogVerifier(HttpClient http)
             return Fail($"the log has no checkpoint ({(int)response.StatusCode})");
         }
         var noteBytes = await response.Content.ReadAsByteArrayAsync(ct);
-        var opened = Checkpoint.Open(noteBytes, key, [], 0);
+        var opened = Checkpoint.Open(noteBytes, key, witnesses, quorum);
         if (!opened.Succeeded)
         {
-            return Fail($"the checkpoint does not verify against the key {key.Name}+{key.KeyId:x8}: {opened.Failure!.Detail}");
+            return Fail($"the checkpoint does not verify against the key {key.Name}+{key.KeyId:x8}"
+                + (witnesses.Count > 0 ? $" and {quorum} of the {witnesses.Count} witnesses given" : "") + $": {opened.Failure!.Detail}");
+        }
+        if (witnesses.Count > 0)
+        {
+            notes.Add($"Cosigned by {string.Join(", ", opened.Value!.Cosignatures.Select(c => c.Key.Name))}.");
         }
         var checkpoint = opened.Value!.Checkpoint;
         var size = checkpoint.Size;

@@ -96,6 +96,10 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
 
     public DbSet<Transparency.LogCheckpoint> LogCheckpoints => Set<Transparency.LogCheckpoint>();
 
+    public DbSet<Transparency.LogWitness> LogWitnesses => Set<Transparency.LogWitness>();
+
+    public DbSet<Transparency.LogCosignature> LogCosignatures => Set<Transparency.LogCosignature>();
+
     public DbSet<Aid.AidMonthlyStageTime> AidMonthlyStageTimes => Set<Aid.AidMonthlyStageTime>();
 
     public DbSet<Aid.Distribution> Distributions => Set<Aid.Distribution>();
@@ -204,6 +208,8 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
         b.Entity<Transparency.LogNode>().Property(n => n.Index).ValueGeneratedNever();
         b.Entity<Transparency.LogCheckpoint>().HasKey(c => c.Size);
         b.Entity<Transparency.LogCheckpoint>().Property(c => c.Size).ValueGeneratedNever();
+        b.Entity<Transparency.LogWitness>().HasKey(w => w.VerifierKey);
+        b.Entity<Transparency.LogCosignature>().HasKey(c => new { c.Size, c.VerifierKey });
         b.Entity<Aid.AidMonthlyStageTime>().HasKey(d => new { d.Month, d.Stage, d.Bucket });
         b.Entity<Aid.Distribution>().HasQueryFilter(Visibility.Filter<Aid.Distribution>(this));
         b.Entity<Aid.Impediment>().HasQueryFilter(Visibility.Filter<Aid.Impediment>(this));
@@ -225,6 +231,8 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
         b.Entity<Incidents.Finding>().Property(f => f.ProvisionsText).HasColumnName("provisions");
         b.Entity<Transparency.LogEntry>().Property(e => e.Index).HasColumnName("idx");
         b.Entity<Transparency.LogNode>().Property(n => n.Index).HasColumnName("idx");
+        b.Entity<Transparency.LogWitness>().Property(w => w.VerifierKey).HasColumnName("vkey");
+        b.Entity<Transparency.LogCosignature>().Property(c => c.VerifierKey).HasColumnName("vkey");
         b.Entity<Party>().ToTable("parties");
         b.Entity<Dependency>().ToTable("dependencies");
         b.Entity<AuditEntry>().ToTable("audit_entries");
@@ -236,6 +244,8 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
         b.Entity<Transparency.LogEntry>().ToTable("log_entries");
         b.Entity<Transparency.LogNode>().ToTable("log_nodes");
         b.Entity<Transparency.LogCheckpoint>().ToTable("log_checkpoints");
+        b.Entity<Transparency.LogWitness>().ToTable("log_witnesses");
+        b.Entity<Transparency.LogCosignature>().ToTable("log_cosignatures");
         b.Entity<Aid.AidMonthlyStageTime>().ToTable("aid_monthly_stage_times");
     }
 

@@ -44,3 +44,28 @@ public sealed class LogCheckpoint : Audit.ISelfEvident
 
     public DateTime CreatedAt { get; set; }
 }
+
+/// <summary>An organisation's key that cosigns the log's checkpoints (a mediator, a monitor). Added by an administrator.</summary>
+public sealed class LogWitness
+{
+    /// <summary>The witness's public key (name+keyid+base64), of type cosignature/v1.</summary>
+    public required string VerifierKey { get; set; }
+
+    public required string Name { get; set; }
+
+    public required string Organisation { get; set; }
+
+    public DateTime AddedAt { get; set; }
+}
+
+/// <summary>A witness's signature line over the checkpoint of a size, checked against its key before it was kept.</summary>
+public sealed class LogCosignature : Audit.ISelfEvident
+{
+    public long Size { get; set; }
+
+    public required string VerifierKey { get; set; }
+
+    public required string Signature { get; set; }
+
+    public DateTime CosignedAt { get; set; }
+}

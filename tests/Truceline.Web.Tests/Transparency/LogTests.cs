@@ -50,8 +50,9 @@ public sealed class LogTests
         // The tables refuse updates and deletes; someone with the database's keys can drop that guard, as here.
         await ctx.Database.ExecuteSqlRawAsync(app.Database.Provider == Truceline.Data.DbProvider.Sqlite
             ? "DROP TRIGGER log_entries_no_update; DROP TRIGGER log_entries_no_delete; DROP TRIGGER log_nodes_no_update; DROP TRIGGER log_nodes_no_delete; "
-              + "DROP TRIGGER log_checkpoints_no_update; DROP TRIGGER log_checkpoints_no_delete;"
-            : "DROP TRIGGER log_entries_append_only ON log_entries; DROP TRIGGER log_nodes_append_only ON log_nodes; DROP TRIGGER log_checkpoints_append_only ON log_checkpoints;");
+              + "DROP TRIGGER log_checkpoints_no_update; DROP TRIGGER log_checkpoints_no_delete; DROP TRIGGER log_cosignatures_no_update; DROP TRIGGER log_cosignatures_no_delete;"
+            : "DROP TRIGGER log_entries_append_only ON log_entries; DROP TRIGGER log_nodes_append_only ON log_nodes; DROP TRIGGER log_checkpoints_append_only ON log_checkpoints; "
+              + "DROP TRIGGER log_cosignatures_append_only ON log_cosignatures;");
         await ctx.Database.ExecuteSqlRawAsync(sql);
     }
 
@@ -177,5 +178,65 @@ public sealed class LogTests
         var withSaved = await Executable.RunAsync("verify", "--log", app.Address.ToString(), "--key", Key, "--checkpoint", saved);
         Assert.Equal(1, withSaved.ExitCode); // …but not one that extends what was published before
         Assert.Contains("the log was rewritten since the checkpoint you saved (size 3)", withSaved.Output);
+    }
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task AWitnessCosignsOnlyACheckpointThatExtendsTheLastOneItCosigned(string db)
+    {
+        var (app, plan) = await AppWithChangesAsync(db, "P2-ISF-DEPLOY", "P2-YELLOW-LINE", "P2-GOVERNANCE");
+        await using var _ = app;
+        await SignAsync(app);
+        var address = app.Address.ToString();
+        var keyFile = Path.Combine(Path.GetTempPath(), $"witness-{Guid.NewGuid():N}.key");
+        string[] witness = ["witness", "--log", address, "--log-key", Key, "--key-file", keyFile];
+        var made = await Executable.RunAsync([.. witness, "--name", "mediator.test/witness"]);
+        Assert.True(made.ExitCode == 0, made.All);
+        var vkey = made.Output.Trim().Split('\n')[^1].Trim();
+        Assert.StartsWith("mediator.test/witness+", vkey);
+
+        // Until an administrator registers its key, the log keeps none of its cosignatures.
+        var unregistered = await Executable.RunAsync(witness);
+        Assert.Equal(1, unregistered.ExitCode);
+        Assert.Contains("is not a registered witness of this log", unregistered.Output);
+        using var admin = app.Client(Role.Administrator);
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/v1/log/witnesses", new { vkey, organisation = "Mediator (simulated)" })).StatusCode);
+        var notWitness = await ProblemAssert.IsProblem(await admin.PostAsJsonAsync("/api/v1/log/witnesses", new { vkey = Key, organisation = "The log itself" }), HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("cosignature/v1", notWitness.FieldErrors("vkey").Single());
+        await ProblemAssert.IsProblem(await app.Client(Role.Coordinator).PostAsJsonAsync("/api/v1/log/witnesses", new { vkey, organisation = "x" }), HttpStatusCode.Forbidden);
+
+        var first = await Executable.RunAsync(witness);
+        Assert.True(first.ExitCode == 0, first.All);
+        Assert.Contains("Cosigned the checkpoint of size 3.", first.Output);
+        using var anonymous = app.Client();
+        Assert.Contains("\n— mediator.test/witness ", await anonymous.GetStringAsync("/api/v1/log/checkpoint"));
+        var listed = Assert.Single((await anonymous.GetFromJsonAsync<List<WitnessView>>("/api/v1/log/witnesses", Json.Options))!);
+        Assert.Equal(("Mediator (simulated)", 3L), (listed.Organisation, listed.LastCosignedSize));
+        var verified = await Executable.RunAsync("verify", "--log", address, "--key", Key, "--witness", vkey);
+        Assert.True(verified.ExitCode == 0, verified.All);
+        Assert.Contains("Cosigned by mediator.test/witness.", verified.Output);
+
+        // The log grows: the witness checks the new tree extends the old one, and cosigns again.
+        await ChangeAsync(app, plan, ["P2-DISARM"]);
+        await SignAsync(app);
+        var second = await Executable.RunAsync(witness);
+        Assert.True(second.ExitCode == 0, second.All);
+        Assert.Contains("Cosigned the checkpoint of size 4, consistent with the last one cosigned.", second.Output);
+
+        // The operator rewrites the log and signs the new history with the log's own key: the witness refuses it, so a
+        // reader who requires the witness's cosignature refuses it too.
+        await TamperAsync(app, "DELETE FROM log_cosignatures; DELETE FROM log_checkpoints; DELETE FROM log_nodes; DELETE FROM log_entries;");
+        await ChangeAsync(app, plan, ["P2-INFRA", "P2-ENERGY", "P2-WATER", "P2-FUNDING", "P2-TRADE"], "Another story");
+        await SignAsync(app);
+        var refused = await Executable.RunAsync(witness);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("REFUSED: the checkpoint of size 5 is not consistent with the checkpoint of size 4 this witness last cosigned", refused.Output);
+        Assert.DoesNotContain("— mediator.test/witness ", await anonymous.GetStringAsync("/api/v1/log/checkpoint"));
+        var unwitnessed = await Executable.RunAsync("verify", "--log", address, "--key", Key, "--witness", vkey);
+        Assert.Equal(1, unwitnessed.ExitCode);
+        Assert.Contains("cosigned by 0 of the 1 known witnesses; 1 needed", unwitnessed.All);
+
+        var forged = await ProblemAssert.IsProblem(await anonymous.PostAsJsonAsync("/api/v1/log/cosignatures", new { size = 5, signature = "— mediator.test/witness AAAA" }),
+            HttpStatusCode.UnprocessableEntity);
+        Assert.NotEmpty(forged.FieldErrors("signature"));
     }
 }
