@@ -84,6 +84,26 @@ public static partial class TrucelineCli
         return cmd;
     }
 
+    private static Command LogPublishExisting()
+    {
+        var cmd = new Command("publish-existing", "Publish into the transparency log the public records made before it existed (or that missed it), once each, and sign a checkpoint");
+        cmd.SetAction(async (r, ct) =>
+        {
+            var target = Target(r);
+            if (!await EnsureMigratedAsync(target, ct))
+            {
+                return 1;
+            }
+            await using var db = OpenAsSystem(target);
+            var published = await Truceline.Data.Writes.InTransactionAsync(db, async () =>
+                new Truceline.Common.Outcome<int>(await Publications.ExistingAsync(db, TimeProvider.System.GetUtcNow().UtcDateTime, ct), null), ct);
+            var checkpoint = await PublishCheckpoint.RunAsync(db, LogKey.FromFile(target.LogKeyFile, TimeProvider.System), TimeProvider.System, ct);
+            Console.WriteLine($"Published {published.Value} record(s); the log holds {checkpoint.Size}, under a checkpoint signed now.");
+            return 0;
+        });
+        return cmd;
+    }
+
     private static Command Witness()
     {
         var log = new Option<string>("--log") { Description = "The log's address", Required = true };

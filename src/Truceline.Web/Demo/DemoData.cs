@@ -70,6 +70,8 @@ public static class DemoData
             }
             await LoadZonesAsync(db, time, ct);
             await DemoAid.LoadAsync(db, Accounts.First(a => a.Role == Role.Agency).Organisation, time, ct);
+            // What the demo holds in public goes into the transparency log, as it would had it been recorded live.
+            await Truceline.Transparency.Publications.ExistingAsync(db, now, ct);
             db.Settings.Add(new Setting { Key = PasswordKey, Value = password });
             db.Settings.Add(new Setting { Key = LoadedKey, Value = now.ToString("O") });
             await db.SaveChangesAsync(ct);

@@ -173,9 +173,9 @@ public static class PlansApi
 
     public sealed record VerificationRequest(VerificationState? Verification);
 
-    public static async Task<Results<Ok<ObservationView>, ProblemHttpResult>> PutVerification(Guid id, VerificationRequest body, TrucelineDb db, CancellationToken ct)
+    public static async Task<Results<Ok<ObservationView>, ProblemHttpResult>> PutVerification(Guid id, VerificationRequest body, TrucelineDb db, TimeProvider time, CancellationToken ct)
     {
-        var outcome = await RecordObservation.VerifyAsync(db, id, body.Verification, ct);
+        var outcome = await RecordObservation.VerifyAsync(db, id, body.Verification, time, ct);
         return outcome.Succeeded ? TypedResults.Ok(await ToViewAsync(db, outcome.Value!, ct)) : outcome.Failure!.ToProblem();
     }
 

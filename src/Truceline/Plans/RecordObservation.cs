@@ -67,13 +67,14 @@ public static class RecordObservation
         };
         db.Observations.Add(observation);
         await db.SaveChangesAsync(ct);
+        await Transparency.Publications.MetricObservationAsync(db, observation.Id, observation.RecordedAt, ct);
         return observation;
     }
 
-    public static Task<Outcome<Observation>> VerifyAsync(TrucelineDb db, Guid observationId, VerificationState? state, CancellationToken ct = default) =>
-        Writes.InTransactionAsync(db, () => DecideVerificationAsync(db, observationId, state, ct), ct);
+    public static Task<Outcome<Observation>> VerifyAsync(TrucelineDb db, Guid observationId, VerificationState? state, TimeProvider time, CancellationToken ct = default) =>
+        Writes.InTransactionAsync(db, () => DecideVerificationAsync(db, observationId, state, time, ct), ct);
 
-    private static async Task<Outcome<Observation>> DecideVerificationAsync(TrucelineDb db, Guid observationId, VerificationState? state, CancellationToken ct = default)
+    private static async Task<Outcome<Observation>> DecideVerificationAsync(TrucelineDb db, Guid observationId, VerificationState? state, TimeProvider time, CancellationToken ct = default)
     {
         if (state is null)
         {
@@ -90,6 +91,8 @@ public static class RecordObservation
         }
         observation.Verification = state.Value;
         await db.SaveChangesAsync(ct);
+        // A new verification state is a correction of what was published, not a rewrite.
+        await Transparency.Publications.MetricObservationAsync(db, observation.Id, time.GetUtcNow().UtcDateTime, ct);
         return observation;
     }
 }

@@ -15,7 +15,15 @@ public static class Publications
 {
     public const string ProvisionStatus = "provision-status";
 
-    public static readonly IReadOnlyList<string> Kinds = [ProvisionStatus];
+    public const string MetricObservation = "metric-observation";
+
+    public const string AidDaily = "aid-daily";
+
+    public static readonly IReadOnlyList<string> Kinds = [ProvisionStatus, MetricObservation, AidDaily];
+
+    /// <summary>How far back the daily aid totals are compared with what was published: a stage recorded late for a day
+    /// in this window is published as a correction of that day's total.</summary>
+    public const int AidDaysWatched = 45;
 
     /// <summary>Publishes a provision's status change if the provision and its agreement are public.</summary>
     public static async Task<TransparencyLog.Published?> ProvisionStatusAsync(TrucelineDb db, StatusChange change, DateTime at, CancellationToken ct)
@@ -24,11 +32,71 @@ public static class Publications
         return projected is { } p ? await TransparencyLog.AppendAsync(db, ProvisionStatus, change.Id.ToString(), p.Content, p.Simulated, at, ct) : null;
     }
 
+    /// <summary>Publishes a metric's observation if it and its metric, provision and agreement are public; again, as a
+    /// correction of the last leaf, when its verification changes.</summary>
+    public static async Task<TransparencyLog.Published?> MetricObservationAsync(TrucelineDb db, Guid observationId, DateTime at, CancellationToken ct)
+    {
+        var projected = await ProjectMetricObservationAsync(db, observationId, ct);
+        return projected is { } p ? await TransparencyLog.AppendAsync(db, MetricObservation, observationId.ToString(), p.Content, p.Simulated, at, ct) : null;
+    }
+
+    /// <summary>
+    /// Publishes each finished day's humanitarian totals (trucks, tonnes and consignments entered, by crossing) whose
+    /// figures differ from what the log last said of that day: the first time, or as a correction when a stage is
+    /// recorded late. Days up to yesterday, within <see cref="AidDaysWatched"/>. Run before each checkpoint.
+    /// </summary>
+    public static async Task<int> AidDailyTotalsAsync(TrucelineDb db, DateTime now, CancellationToken ct)
+    {
+        var today = DateOnly.FromDateTime(now);
+        var first = today.AddDays(-AidDaysWatched);
+        var days = await db.AidDaily.AsNoTracking().Where(d => d.Stage == Aid.ConsignmentStage.Offloaded && d.Day >= first && d.Day < today)
+            .Select(d => d.Day).Distinct().ToListAsync(ct);
+        var published = 0;
+        foreach (var day in days.Order())
+        {
+            var id = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            var projected = await ProjectAidDailyAsync(db, day, ct);
+            var last = await db.LogEntries.AsNoTracking().Where(e => e.Kind == AidDaily && e.RecordId == id).OrderByDescending(e => e.Index)
+                .Select(e => e.Body).FirstOrDefaultAsync(ct);
+            if (projected is { } p && (last is null || CanonicalJson.Serialize(JsonNode.Parse(last)!["content"]) != CanonicalJson.Serialize(p.Content)))
+            {
+                await TransparencyLog.AppendAsync(db, AidDaily, id, p.Content, p.Simulated, now, ct);
+                published++;
+            }
+        }
+        return published;
+    }
+
+    /// <summary>Publishes the public records that were made before publishing began (or that missed it): once each.</summary>
+    public static async Task<int> ExistingAsync(TrucelineDb db, DateTime now, CancellationToken ct)
+    {
+        var logged = (await db.LogEntries.AsNoTracking().Where(e => e.Kind == ProvisionStatus || e.Kind == MetricObservation)
+            .Select(e => e.Kind + "/" + e.RecordId).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        var published = 0;
+        foreach (var change in await db.StatusChanges.IgnoreQueryFilters().AsNoTracking().OrderBy(s => s.RecordedAt).ThenBy(s => s.Id).ToListAsync(ct))
+        {
+            if (!logged.Contains($"{ProvisionStatus}/{change.Id}") && await ProvisionStatusAsync(db, change, change.RecordedAt, ct) is not null)
+            {
+                published++;
+            }
+        }
+        foreach (var o in await db.Observations.IgnoreQueryFilters().AsNoTracking().OrderBy(o => o.RecordedAt).ThenBy(o => o.Id).Select(o => new { o.Id, o.RecordedAt }).ToListAsync(ct))
+        {
+            if (!logged.Contains($"{MetricObservation}/{o.Id}") && await MetricObservationAsync(db, o.Id, o.RecordedAt, ct) is not null)
+            {
+                published++;
+            }
+        }
+        return published + await AidDailyTotalsAsync(db, now, ct);
+    }
+
     /// <summary>The record as it stands now, in the form its leaf holds; null if there is no such public record.</summary>
     public static async Task<(JsonObject Content, bool Simulated)?> ProjectAsync(TrucelineDb db, string kind, string recordId, CancellationToken ct) =>
         kind switch
         {
             ProvisionStatus when Guid.TryParse(recordId, out var id) => await ProjectProvisionStatusAsync(db, id, ct),
+            MetricObservation when Guid.TryParse(recordId, out var id) => await ProjectMetricObservationAsync(db, id, ct),
+            AidDaily when DateOnly.TryParseExact(recordId, "yyyy-MM-dd", out var day) => await ProjectAidDailyAsync(db, day, ct),
             _ => null,
         };
 
@@ -60,5 +128,67 @@ public static class Publications
             content["source"] = source;
         }
         return (content, row.Simulated);
+    }
+
+    private static async Task<(JsonObject Content, bool Simulated)?> ProjectMetricObservationAsync(TrucelineDb db, Guid observationId, CancellationToken ct)
+    {
+        var row = await (from o in db.Observations.IgnoreQueryFilters()
+                         join m in db.Metrics.IgnoreQueryFilters() on o.MetricId equals m.Id
+                         join p in db.Provisions.IgnoreQueryFilters() on m.ProvisionId equals p.Id
+                         join a in db.Agreements.IgnoreQueryFilters() on m.AgreementId equals a.Id
+                         where o.Id == observationId
+                         select new
+                         {
+                             o, Metric = m.Code, MetricName = m.Name, m.Unit, Provision = p.Code, Agreement = a.Code, a.Simulated,
+                             Classes = new[] { o.Classification, m.Classification, p.Classification, a.Classification },
+                         })
+            .AsNoTracking().FirstOrDefaultAsync(ct);
+        if (row is null || row.Classes.Any(c => c != Classification.Public))
+        {
+            return null;
+        }
+        var content = new JsonObject
+        {
+            ["agreement"] = row.Agreement,
+            ["provision"] = row.Provision,
+            ["metric"] = row.Metric,
+            ["name"] = row.MetricName,
+            ["unit"] = row.Unit,
+            ["observedOn"] = row.o.ObservedOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            // A decimal as text: the canonical form carries integers only, so no two readers can format it differently.
+            ["value"] = row.o.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            ["verification"] = row.o.Verification.ToString().ToLowerInvariant(),
+        };
+        if (row.o.Source is { } source)
+        {
+            content["source"] = source;
+        }
+        return (content, row.Simulated);
+    }
+
+    /// <summary>A day's aid totals. Aggregates are public by design (ADR-004), whoever recorded the consignments.</summary>
+    private static async Task<(JsonObject Content, bool Simulated)?> ProjectAidDailyAsync(TrucelineDb db, DateOnly day, CancellationToken ct)
+    {
+        var rows = await db.AidDaily.AsNoTracking().Where(d => d.Day == day && d.Stage == Aid.ConsignmentStage.Offloaded)
+            .Select(d => new { d.Crossing, d.Consignments, d.Trucks, d.Tonnes }).ToListAsync(ct);
+        if (rows.Count == 0)
+        {
+            return null;
+        }
+        static string Number(double v) => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        var byCrossing = new JsonObject();
+        foreach (var g in rows.GroupBy(r => r.Crossing).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            byCrossing[g.Key] = Number(g.Sum(r => r.Trucks));
+        }
+        var content = new JsonObject
+        {
+            ["day"] = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            ["consignmentsEntered"] = rows.Sum(r => r.Consignments),
+            ["trucksEntered"] = Number(rows.Sum(r => r.Trucks)),
+            ["tonnesEntered"] = Number(rows.Sum(r => r.Tonnes)),
+            ["trucksByCrossing"] = byCrossing,
+        };
+        return (content, await db.Settings.AnyAsync(s => s.Key == Aid.AidFeeds.SimulatedKey, ct));
     }
 }

@@ -9,6 +9,8 @@ public static class PublishCheckpoint
     public static async Task<LogCheckpoint> RunAsync(TrucelineDb db, NoteSigner signer, TimeProvider time, CancellationToken ct = default) =>
         (await Writes.InTransactionAsync(db, async () =>
         {
+            // Finished days' aid totals go into the tree this checkpoint signs (new days, and corrections of late ones).
+            await Publications.AidDailyTotalsAsync(db, time.GetUtcNow().UtcDateTime, ct);
             var size = await TransparencyLog.SizeAsync(db, ct);
             var latest = await LatestAsync(db, ct);
             if (latest is not null && latest.Size == size)

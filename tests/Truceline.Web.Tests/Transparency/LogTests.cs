@@ -239,4 +239,78 @@ public sealed class LogTests
             HttpStatusCode.UnprocessableEntity);
         Assert.NotEmpty(forged.FieldErrors("signature"));
     }
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task ObservationsAndDailyAidTotalsArePublishedAndALaterChangeIsACorrectionNotARewrite(string db)
+    {
+        await using var app = await TestApp.StartAsync(db);
+        await app.EnsureCrossingsAsync();
+        var plan = await app.ImportGazaPlanAsync();
+        var provision = await app.ProvisionIdAsync(plan, "P1-AID");
+        using var admin = app.Client(Role.Administrator);
+        var metric = (await admin.GetFromJsonAsync<Truceline.Web.Plans.ProvisionDetail>($"/api/v1/provisions/{provision}", Json.Options))!.Metrics[0];
+        using var monitor = app.Client(Role.Monitor);
+        var recorded = await monitor.PostAsJsonAsync($"/api/v1/metrics/{metric.Id}/observations", new { observedOn = "2026-11-20", value = 412.5, source = "Crossing counts (simulated)" });
+        Assert.True(recorded.IsSuccessStatusCode, await recorded.Content.ReadAsStringAsync());
+        var observation = JsonNode.Parse(await recorded.Content.ReadAsStringAsync())!["id"]!.GetValue<Guid>();
+        using var verifier = app.Client(Role.Verifier);
+        Assert.True((await verifier.PutAsJsonAsync($"/api/v1/observations/{observation}/verification", new { verification = "verified" })).IsSuccessStatusCode);
+
+        // A consignment offloaded yesterday; then another, recorded late for the same day.
+        using var agency = app.Client(Role.Agency);
+        async Task OffloadAsync(string reference)
+        {
+            var c = await Truceline.Web.Tests.Aid.ConsignmentTests.RegisterAsync(agency, reference, "2026-11-19T06:00:00Z");
+            foreach (var (stage, at) in new[] { ("cleared", "2026-11-19T12:00:00Z"), ("arrived-at-crossing", "2026-11-20T06:00:00Z"), ("offloaded", "2026-11-20T08:00:00Z") })
+            {
+                Assert.Equal(HttpStatusCode.Created, (await Truceline.Web.Tests.Aid.ConsignmentTests.MoveAsync(agency, c.Id, stage, at)).StatusCode);
+            }
+        }
+        await OffloadAsync("LOG-1");
+        await SignAsync(app);
+        await OffloadAsync("LOG-2");
+        await SignAsync(app);
+        await SignAsync(app); // nothing changed: no new leaf
+
+        using var anonymous = app.Client();
+        var entries = (await anonymous.GetFromJsonAsync<LogEntriesView>("/api/v1/log/entries", Json.Options))!.Entries;
+        Assert.Equal(["metric-observation", "metric-observation", "aid-daily", "aid-daily"], entries.Select(e => e.Kind));
+        var first = JsonNode.Parse(entries[0].Body)!["content"]!;
+        Assert.Equal(("412.5", "unverified"), ((string?)first["value"], (string?)first["verification"]));
+        Assert.Equal((observation.ToString(), (long?)0), (entries[1].Record, entries[1].Corrects));
+        Assert.Equal("verified", (string?)JsonNode.Parse(entries[1].Body)!["content"]!["verification"]);
+        Assert.Equal(("2026-11-20", (long?)null), (entries[2].Record, entries[2].Corrects));
+        Assert.Equal("12", (string?)JsonNode.Parse(entries[2].Body)!["content"]!["trucksEntered"]);
+        Assert.Equal("24", (string?)JsonNode.Parse(entries[3].Body)!["content"]!["trucksEntered"]);
+        Assert.Equal("24", (string?)JsonNode.Parse(entries[3].Body)!["content"]!["trucksByCrossing"]!["Kerem Shalom"]);
+        Assert.Equal((long?)2, entries[3].Corrects);
+
+        var verified = await Executable.RunAsync("verify", "--log", app.Address.ToString(), "--key", Key);
+        Assert.True(verified.ExitCode == 0, verified.All);
+        Assert.Contains("Verified: 4 entries", verified.Output);
+    }
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task RecordsMadeBeforeTheLogArePublishedOnceByPublishExisting(string db)
+    {
+        var target = Databases.Fresh(db);
+        await Truceline.Data.Migrator.MigrateAsync(target);
+        var plan = await Executable.RunAsync("plan", "import", TestFiles.GazaPlan, "--db", target.ConnectionString);
+        Assert.True(plan.ExitCode == 0, plan.All);
+        int observations;
+        await using (var ctx = target.CreateContext(TimeProvider.System))
+        {
+            ctx.Viewer = Viewer.System("test");
+            // The shipped plan's history: status changes (every provision is public) and observations (one metric is restricted).
+            observations = await ctx.StatusChanges.CountAsync() + await ctx.Observations.CountAsync(o => o.Classification == Classification.Public);
+            Assert.True(await ctx.Observations.CountAsync(o => o.Classification != Classification.Public) > 0);
+            Assert.Equal(0, await ctx.LogEntries.CountAsync());
+        }
+        Assert.True(observations > 0);
+        var first = await Executable.RunAsync("log", "publish-existing", "--db", target.ConnectionString);
+        Assert.True(first.ExitCode == 0, first.All);
+        Assert.Contains($"Published {observations} record(s); the log holds {observations}", first.Output);
+        var again = await Executable.RunAsync("log", "publish-existing", "--db", target.ConnectionString);
+        Assert.Contains($"Published 0 record(s); the log holds {observations}", again.Output);
+    }
 }

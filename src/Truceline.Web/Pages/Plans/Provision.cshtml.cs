@@ -104,7 +104,7 @@ public sealed class ProvisionModel(TrucelineDb db, TimeProvider time) : PageMode
         {
             return Forbid();
         }
-        var outcome = await RecordObservation.VerifyAsync(db, observationId, verification, ct);
+        var outcome = await RecordObservation.VerifyAsync(db, observationId, verification, time, ct);
         return await AfterAsync(id, outcome.Failure, "observation", $"Observation marked {verification?.ToString().ToLowerInvariant()}.", ct);
     }
 
