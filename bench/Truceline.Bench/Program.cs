@@ -28,6 +28,12 @@ if (args.Contains("--aid"))
     await AidBench.RunAsync(Arg("--days", 365), Arg("--per-day", 1200), Arg("--moves", 200_000));
     return;
 }
+if (args.Contains("--log"))
+{
+    var at = Array.IndexOf(args, "--leaves");
+    await LogBench.RunAsync(at >= 0 && at + 1 < args.Length ? long.Parse(args[at + 1]) : 1_000_000);
+    return;
+}
 if (args.Contains("--transparency"))
 {
     TransparencyBench.Run();

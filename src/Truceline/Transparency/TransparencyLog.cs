@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
-using Truceline.Common;
+using Microsoft.EntityFrameworkCore.Storage;
 using Truceline.Data;
 
 namespace Truceline.Transparency;
@@ -16,8 +16,22 @@ public static class TransparencyLog
 {
     public sealed record Published(long Index, string LeafHash);
 
+    /// <summary>A record to publish: what kind, which one, what it says.</summary>
+    public sealed record Item(string Kind, string RecordId, JsonObject Content, bool Simulated);
+
+    private static readonly string[] EntryColumns = ["idx", "kind", "record_id", "corrects", "body", "leaf_hash", "published_at"];
+    private static readonly string[] NodeColumns = ["level", "idx", "hash"];
+
     /// <summary>Appends a record. The caller's transaction must hold the writer lock; the content must be public.</summary>
-    public static async Task<Published> AppendAsync(TrucelineDb db, string kind, string recordId, JsonObject content, bool simulated, DateTime at, CancellationToken ct)
+    public static async Task<Published> AppendAsync(TrucelineDb db, string kind, string recordId, JsonObject content, bool simulated, DateTime at, CancellationToken ct) =>
+        (await AppendManyAsync(db, [new Item(kind, recordId, content, simulated)], at, ct))[0];
+
+    /// <summary>
+    /// Appends records in order, in the caller's transaction (which must hold the writer lock). The tree's right edge
+    /// (the roots of its perfect subtrees, one per set bit of the size) is read once; every leaf then closes its
+    /// subtrees in memory, as adding one to a binary counter carries, and the rows are written in bulk.
+    /// </summary>
+    public static async Task<IReadOnlyList<Published>> AppendManyAsync(TrucelineDb db, IReadOnlyList<Item> items, DateTime at, CancellationToken ct)
     {
         if (db.Database.CurrentTransaction is null)
         {
@@ -28,44 +42,124 @@ public static class TransparencyLog
             await db.Database.ExecuteSqlRawAsync(Writes.LockSql, ct);
         }
         var size = await SizeAsync(db, ct);
+        var edge = await RightEdgeAsync(db, size, ct);
         // A record published before is corrected by a new leaf that names the last one: nothing is rewritten.
-        var previous = await db.LogEntries.AsNoTracking().Where(e => e.Kind == kind && e.RecordId == recordId)
-            .OrderByDescending(e => e.Index).Select(e => (long?)e.Index).FirstOrDefaultAsync(ct);
+        var latest = new Dictionary<(string, string), long>();
+        foreach (var group in items.GroupBy(i => i.Kind))
+        {
+            foreach (var chunk in group.Select(i => i.RecordId).Distinct().Chunk(500))
+            {
+                var kind = group.Key;
+                foreach (var row in await db.LogEntries.AsNoTracking().Where(e => e.Kind == kind && chunk.Contains(e.RecordId))
+                    .GroupBy(e => e.RecordId).Select(g => new { g.Key, Index = g.Max(e => e.Index) }).ToListAsync(ct))
+                {
+                    latest[(kind, row.Key)] = row.Index;
+                }
+            }
+        }
         var at1 = AtSecond(at);
-        var body = new JsonObject
+        var stamp = at1.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+        var entries = new BulkInsert(db, "log_entries", EntryColumns);
+        var nodes = new BulkInsert(db, "log_nodes", NodeColumns);
+        var published = new List<Published>(items.Count);
+        foreach (var item in items)
         {
-            ["kind"] = kind,
-            ["record"] = recordId,
-            ["publishedAt"] = at1.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
-            ["content"] = content.DeepClone(),
-        };
-        if (previous is { } p)
-        {
-            body["corrects"] = p;
+            long? previous = latest.TryGetValue((item.Kind, item.RecordId), out var p) ? p : null;
+            var body = new JsonObject { ["kind"] = item.Kind, ["record"] = item.RecordId, ["publishedAt"] = stamp, ["content"] = item.Content.DeepClone() };
+            if (previous is { } corrected)
+            {
+                body["corrects"] = corrected;
+            }
+            if (item.Simulated)
+            {
+                body["simulated"] = true;
+            }
+            var text = CanonicalJson.Serialize(body);
+            var leaf = MerkleTree.LeafHash(Encoding.UTF8.GetBytes(text));
+            var leafText = Convert.ToBase64String(leaf);
+            entries.Add(size, item.Kind, item.RecordId, previous, text, leafText, at1);
+            nodes.Add(0, size, leafText);
+            var hash = leaf;
+            var index = size;
+            var level = 0;
+            for (; (index & 1) == 1; level++, index >>= 1)
+            {
+                hash = MerkleTree.NodeHash(edge[level], hash);
+                edge.Remove(level);
+                nodes.Add(level + 1, index >> 1, Convert.ToBase64String(hash));
+            }
+            // The subtree just completed at this level is the left sibling the next carry will need.
+            edge[level] = hash;
+            latest[(item.Kind, item.RecordId)] = size;
+            published.Add(new Published(size, leafText));
+            size++;
         }
-        if (simulated)
+        await entries.FlushAsync(ct);
+        await nodes.FlushAsync(ct);
+        return published;
+    }
+
+    /// <summary>The roots of the perfect subtrees the tree of this size splits into, by level (one per set bit).</summary>
+    private static async Task<Dictionary<int, byte[]>> RightEdgeAsync(TrucelineDb db, long size, CancellationToken ct)
+    {
+        var wanted = new List<(int Level, long Index)>();
+        for (var level = 0; level < 63; level++)
         {
-            body["simulated"] = true;
+            if ((size >> level & 1) == 1)
+            {
+                // The subtree at this level covers the leaves just below the higher set bits.
+                wanted.Add((level, (size >> level) - 1));
+            }
         }
-        var text = CanonicalJson.Serialize(body);
-        var leaf = MerkleTree.LeafHash(Encoding.UTF8.GetBytes(text));
-        var entry = new LogEntry
+        var found = await ReadNodesAsync(db, wanted, ct);
+        if (found.Count != wanted.Count)
         {
-            Index = size, Kind = kind, RecordId = recordId, Corrects = previous, Body = text, LeafHash = Convert.ToBase64String(leaf), PublishedAt = at1,
-        };
-        db.LogEntries.Add(entry);
-        // The leaf closes a complete subtree at each level where its index is odd, as adding one to a binary counter carries.
-        db.LogNodes.Add(new LogNode { Level = 0, Index = size, Hash = entry.LeafHash });
-        var hash = leaf;
-        var index = size;
-        for (var level = 0; (index & 1) == 1; level++, index >>= 1)
-        {
-            var left = await db.LogNodes.AsNoTracking().Where(n => n.Level == level && n.Index == index - 1).Select(n => n.Hash).SingleAsync(ct);
-            hash = MerkleTree.NodeHash(Convert.FromBase64String(left), hash);
-            db.LogNodes.Add(new LogNode { Level = level + 1, Index = index >> 1, Hash = Convert.ToBase64String(hash) });
+            throw new InvalidOperationException("The log's stored subtrees do not cover its size: it has been damaged.");
         }
-        await db.SaveChangesAsync(ct);
-        return new Published(size, entry.LeafHash);
+        return found.ToDictionary(f => f.Key.Level, f => f.Value);
+    }
+
+    /// <summary>
+    /// Stored subtrees by (level, index), in one statement of primary-key lookups. Written by hand: a proof reads a few
+    /// dozen rows, and must not pay a query plan per row, nor a scan.
+    /// </summary>
+    private static async Task<Dictionary<(int Level, long Index), byte[]>> ReadNodesAsync(TrucelineDb db, IReadOnlyCollection<(int Level, long Index)> keys, CancellationToken ct)
+    {
+        var found = new Dictionary<(int, long), byte[]>();
+        if (keys.Count == 0)
+        {
+            return found;
+        }
+        var connection = db.Database.GetDbConnection();
+        if (connection.State != System.Data.ConnectionState.Open)
+        {
+            await db.Database.OpenConnectionAsync(ct);
+        }
+        foreach (var chunk in keys.Chunk(100))
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            var sql = new StringBuilder("SELECT level, idx, hash FROM log_nodes WHERE ");
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                sql.Append(i == 0 ? "" : " OR ").Append("(level = @l").Append(i).Append(" AND idx = @x").Append(i).Append(')');
+                var level = command.CreateParameter();
+                level.ParameterName = $"@l{i}";
+                level.Value = chunk[i].Level;
+                command.Parameters.Add(level);
+                var index = command.CreateParameter();
+                index.ParameterName = $"@x{i}";
+                index.Value = chunk[i].Index;
+                command.Parameters.Add(index);
+            }
+            command.CommandText = sql.ToString();
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                found[(reader.GetInt32(0), reader.GetInt64(1))] = Convert.FromBase64String(reader.GetString(2));
+            }
+        }
+        return found;
     }
 
     public static async Task<long> SizeAsync(TrucelineDb db, CancellationToken ct) =>
@@ -93,16 +187,7 @@ public static class TransparencyLog
             wanted.Add((level, index));
             return placeholder;
         });
-        var found = new Dictionary<(int, long), byte[]>();
-        foreach (var chunk in wanted.Chunk(200))
-        {
-            var keys = chunk.Select(k => k.Level * (1L << 48) + k.Index).ToList();
-            var rows = await db.LogNodes.AsNoTracking().Where(n => keys.Contains(n.Level * (1L << 48) + n.Index)).ToListAsync(ct);
-            foreach (var n in rows)
-            {
-                found[(n.Level, n.Index)] = Convert.FromBase64String(n.Hash);
-            }
-        }
+        var found = await ReadNodesAsync(db, wanted, ct);
         return proof((level, index) => found.TryGetValue((level, index), out var hash)
             ? hash
             : throw new InvalidOperationException($"The log has no stored subtree at level {level}, index {index}: it has been damaged."));
