@@ -66,6 +66,8 @@ public static class ChangeIncidentState
             incident.UpdatedAt = now;
             db.IncidentTransitions.Add(transition);
             await db.SaveChangesAsync(ct);
+            // A public incident's conclusion is published as it is reached (nothing before one is reached).
+            await Transparency.Publications.IncidentAsync(db, incidentId, now, ct);
             return new Outcome<IncidentTransition>(transition, null);
         }, ct);
 

@@ -19,7 +19,12 @@ public static class Publications
 
     public const string AidDaily = "aid-daily";
 
-    public static readonly IReadOnlyList<string> Kinds = [ProvisionStatus, MetricObservation, AidDaily];
+    public const string IncidentConclusion = "incident-conclusion";
+
+    public static readonly IReadOnlyList<string> Kinds = [ProvisionStatus, MetricObservation, AidDaily, IncidentConclusion];
+
+    /// <summary>A public incident's place is published to two decimal places of a degree (about a kilometre), never exactly.</summary>
+    public const int PublicCoordinateDecimals = 2;
 
     /// <summary>How far back the daily aid totals are compared with what was published: a stage recorded late for a day
     /// in this window is published as a correction of that day's total.</summary>
@@ -90,6 +95,14 @@ public static class Publications
         return published + await AidDailyTotalsAsync(db, now, ct);
     }
 
+    /// <summary>Publishes a public incident's conclusion (verified, not verified, disputed, dismissed) with its findings and
+    /// any public reply; again, as a correction, when that changes. Anything not public, or not concluded, stays out.</summary>
+    public static async Task<TransparencyLog.Published?> IncidentAsync(TrucelineDb db, Guid incidentId, DateTime at, CancellationToken ct)
+    {
+        var projected = await ProjectIncidentAsync(db, incidentId, ct);
+        return projected is { } p ? await TransparencyLog.AppendAsync(db, IncidentConclusion, incidentId.ToString(), p.Content, p.Simulated, at, ct) : null;
+    }
+
     /// <summary>The record as it stands now, in the form its leaf holds; null if there is no such public record.</summary>
     public static async Task<(JsonObject Content, bool Simulated)?> ProjectAsync(TrucelineDb db, string kind, string recordId, CancellationToken ct) =>
         kind switch
@@ -97,6 +110,7 @@ public static class Publications
             ProvisionStatus when Guid.TryParse(recordId, out var id) => await ProjectProvisionStatusAsync(db, id, ct),
             MetricObservation when Guid.TryParse(recordId, out var id) => await ProjectMetricObservationAsync(db, id, ct),
             AidDaily when DateOnly.TryParseExact(recordId, "yyyy-MM-dd", out var day) => await ProjectAidDailyAsync(db, day, ct),
+            IncidentConclusion when Guid.TryParse(recordId, out var id) => await ProjectIncidentAsync(db, id, ct),
             _ => null,
         };
 
@@ -190,5 +204,46 @@ public static class Publications
             ["trucksByCrossing"] = byCrossing,
         };
         return (content, await db.Settings.AnyAsync(s => s.Key == Aid.AidFeeds.SimulatedKey, ct));
+    }
+
+    private static async Task<(JsonObject Content, bool Simulated)?> ProjectIncidentAsync(TrucelineDb db, Guid incidentId, CancellationToken ct)
+    {
+        var incident = await db.Incidents.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(i => i.Id == incidentId, ct);
+        if (incident is null || incident.Classification != Classification.Public
+            || incident.State is not (Incidents.IncidentState.Verified or Incidents.IncidentState.NotVerified or Incidents.IncidentState.Disputed or Incidents.IncidentState.Dismissed))
+        {
+            return null;
+        }
+        var findings = await (from f in db.Findings.AsNoTracking()
+                              join o in db.Organisations.IgnoreQueryFilters() on f.VerifierOrganisationId equals o.Id
+                              where f.IncidentId == incidentId
+                              orderby f.SignedAt, f.Id
+                              select new { f, Organisation = o.Name }).ToListAsync(ct);
+        var replies = await db.Replies.IgnoreQueryFilters().AsNoTracking()
+            .Where(r => r.IncidentId == incidentId && r.Classification == Classification.Public).OrderBy(r => r.CreatedAt).ThenBy(r => r.Id).ToListAsync(ct);
+        string Rounded(double v) => Math.Round(v, PublicCoordinateDecimals, MidpointRounding.AwayFromZero).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
+        var content = new JsonObject
+        {
+            ["state"] = Incidents.ChangeIncidentState.Name(incident.State),
+            ["occurredOn"] = incident.OccurredOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            ["eventType"] = incident.EventType,
+            ["governorate"] = incident.GovernorateCode,
+            ["latitude"] = Rounded(incident.Latitude),
+            ["longitude"] = Rounded(incident.Longitude),
+            ["allegedParties"] = new JsonArray([.. incident.AllegedParties.Select(p => (JsonNode?)p)]),
+            // The organisations that signed, never the verifiers' own names.
+            ["findings"] = new JsonArray([.. findings.Select(x => (JsonNode?)new JsonObject
+            {
+                ["organisation"] = x.Organisation,
+                ["conclusion"] = x.f.Conclusion.ToString().ToLowerInvariant(),
+                ["violation"] = x.f.Violation,
+                ["provisions"] = new JsonArray([.. x.f.Provisions.Select(p => (JsonNode?)p)]),
+                ["responsibleParty"] = x.f.ResponsibleParty,
+                ["dissent"] = x.f.Dissent,
+            })]),
+            ["replies"] = new JsonArray([.. replies.Select(r => (JsonNode?)new JsonObject { ["party"] = r.PartyCode, ["text"] = r.Text })]),
+        };
+        var simulated = incident.AgreementId is { } a && await db.Agreements.IgnoreQueryFilters().Where(x => x.Id == a).Select(x => x.Simulated).FirstOrDefaultAsync(ct);
+        return (content, simulated);
     }
 }

@@ -313,4 +313,56 @@ public sealed class LogTests
         var again = await Executable.RunAsync("log", "publish-existing", "--db", target.ConnectionString);
         Assert.Contains($"Published 0 record(s); the log holds {observations}", again.Output);
     }
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task APublicIncidentsConclusionIsPublishedWithItsFindingsAndItsPlaceRoundedAndNothingBefore(string db)
+    {
+        await using var app = await TestApp.StartAsync(db);
+        await app.EnsureGovernoratesAsync();
+        await app.ImportGazaPlanAsync();
+        using var coordinator = app.Client(Role.Coordinator);
+        var report = await coordinator.PostAsync("/api/v1/reports", new StringContent(
+            "{\"sourceType\":\"media\",\"occurredOn\":\"2026-11-01\",\"latitude\":31.34567,\"longitude\":34.30123,\"eventType\":\"Shelling\",\"allegedParties\":[\"israel\"],\"classification\":\"public\"}",
+            Encoding.UTF8, "application/json"));
+        Assert.True(report.IsSuccessStatusCode, await report.Content.ReadAsStringAsync());
+        var reportId = JsonNode.Parse(await report.Content.ReadAsStringAsync())!["id"]!.GetValue<Guid>();
+        await coordinator.PostAsync("/api/v1/incidents/grouping", null);
+        Guid id;
+        await using (var ctx = app.OpenDb())
+        {
+            id = (await ctx.Reports.SingleAsync(r => r.Id == reportId)).IncidentId!.Value;
+            Assert.Equal(Classification.Public, (await ctx.Incidents.SingleAsync(i => i.Id == id)).Classification);
+            Assert.True((await Truceline.Web.Access.Accounts.AddUserAsync(ctx, new Truceline.Web.Access.Accounts.NewUser("second-mission@test.example", "Ana Verifier", "verifier", "Second mission (simulated)", TestApp.Password), app.Clock)).Succeeded);
+        }
+        StringContent Body(string json) => new(json, Encoding.UTF8, "application/json");
+        Assert.True((await coordinator.PostAsync($"/api/v1/incidents/{id}/transitions", Body("{\"state\":\"underReview\",\"reason\":\"a report\"}"))).IsSuccessStatusCode);
+        using var first = app.Client(Role.Verifier);
+        Assert.Equal(HttpStatusCode.Created, (await first.PostAsync($"/api/v1/incidents/{id}/findings",
+            Body("{\"conclusion\":\"verified\",\"violation\":\"Artillery fire across the line (simulated)\",\"provisions\":[\"P1-CEASEFIRE\"],\"responsibleParty\":\"israel\"}"))).StatusCode);
+        using var second = app.Client();
+        await using (var ctx = app.OpenDb())
+        {
+            second.DefaultRequestHeaders.Authorization = new("Bearer", (await Truceline.Web.Access.Accounts.CreateTokenAsync(ctx, "second-mission@test.example", "t", null, app.Clock)).Value!.Token);
+        }
+        Assert.Equal(HttpStatusCode.Created, (await second.PostAsync($"/api/v1/incidents/{id}/findings",
+            Body("{\"conclusion\":\"verified\",\"violation\":\"Confirmed on site (simulated)\",\"responsibleParty\":\"undetermined\",\"dissent\":\"Attribution unclear\"}"))).StatusCode);
+        using var anonymous = app.Client();
+        // Under review and found, but not yet concluded: nothing is published.
+        Assert.Empty((await anonymous.GetFromJsonAsync<LogEntriesView>("/api/v1/log/entries", Json.Options))!.Entries);
+
+        Assert.True((await coordinator.PostAsync($"/api/v1/incidents/{id}/transitions", Body("{\"state\":\"verified\",\"reason\":\"quorum reached\"}"))).IsSuccessStatusCode);
+        var entry = Assert.Single((await anonymous.GetFromJsonAsync<LogEntriesView>("/api/v1/log/entries", Json.Options))!.Entries);
+        Assert.Equal(("incident-conclusion", id.ToString()), (entry.Kind, entry.Record));
+        var content = JsonNode.Parse(entry.Body)!["content"]!;
+        Assert.Equal(("verified", "31.35", "34.30", "PS0270"), ((string?)content["state"], (string?)content["latitude"], (string?)content["longitude"], (string?)content["governorate"]));
+        Assert.Equal(["Participating test organisation", "Second mission (simulated)"], content["findings"]!.AsArray().Select(f => (string?)f!["organisation"]));
+        Assert.Equal("Attribution unclear", (string?)content["findings"]![1]!["dissent"]);
+        Assert.DoesNotContain("31.34567", entry.Body);
+        Assert.DoesNotContain("Ana Verifier", entry.Body);
+        Assert.DoesNotContain(TestApp.Email(Role.Verifier), entry.Body);
+
+        await SignAsync(app);
+        var verified = await Executable.RunAsync("verify", "--log", app.Address.ToString(), "--key", Key);
+        Assert.True(verified.ExitCode == 0, verified.All);
+    }
 }
