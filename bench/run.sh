@@ -9,6 +9,7 @@
 #   bench/run.sh --incident-queries  the incident list and daily counts over 1,000,000 incidents
 #   bench/run.sh --transparency    Merkle proofs at 10,000,000 leaves, Ed25519 and checkpoint verification
 #   bench/run.sh --aid             a year of consignments imported, every aid figure over it, stage transitions
+#   bench/run.sh --log [--leaves N]  transparency log appends and proofs on SQLite (default 1,000,000 leaves)
 # Any other arguments go to BenchmarkDotNet (e.g. --filter '*Analyse*').
 # The plan measured is generated: simulated data, not a real agreement.
 set -euo pipefail

@@ -120,25 +120,25 @@ public static class AidBench
                 ("GET /aid/daily (the records behind the figures, offloaded)", $"/aid/daily?stage=offloaded&{range}"),
             })
             {
-                results.Add((what, await MedianMs(async () => (await client.GetAsync(path)).EnsureSuccessStatusCode())));
+                results.Add((what, await Measure.MedianMsAsync(async () => (await client.GetAsync(path)).EnsureSuccessStatusCode())));
             }
             // A download of the whole table rather than a figure: measured for scale, outside the target.
-            var export = await MedianMs(async () => (await client.GetAsync("/api/v1/aid/export/daily.csv")).EnsureSuccessStatusCode(), runs: 5);
+            var export = await Measure.MedianMsAsync(async () => (await client.GetAsync("/api/v1/aid/export/daily.csv")).EnsureSuccessStatusCode(), runs: 5);
             await using (var db = target.CreateContext(TimeProvider.System))
             {
                 db.Viewer = Viewer.Anonymous;
                 var period = new AidFigures.Period(first, last);
-                results.Add(("  query: trucks and tonnes entered by day, crossing, commodity", await MedianMs(() => AidFigures.EnteredAsync(db, period, default))));
-                results.Add(("  query: funnel with losses", await MedianMs(() => AidFigures.FunnelAsync(db, period, default))));
-                results.Add(("  query: median and 90th percentile time in stage", await MedianMs(() => AidFigures.StageTimesAsync(db, period, default))));
-                results.Add(("  query: distributions per head, equity index", await MedianMs(() => AidFigures.DistributionsAsync(db, period, default))));
-                results.Add(("  query: impediments by kind and reason", await MedianMs(() => AidFigures.ImpedimentsAsync(db, period, default))));
+                results.Add(("  query: trucks and tonnes entered by day, crossing, commodity", await Measure.MedianMsAsync(() => AidFigures.EnteredAsync(db, period, default))));
+                results.Add(("  query: funnel with losses", await Measure.MedianMsAsync(() => AidFigures.FunnelAsync(db, period, default))));
+                results.Add(("  query: median and 90th percentile time in stage", await Measure.MedianMsAsync(() => AidFigures.StageTimesAsync(db, period, default))));
+                results.Add(("  query: distributions per head, equity index", await Measure.MedianMsAsync(() => AidFigures.DistributionsAsync(db, period, default))));
+                results.Add(("  query: impediments by kind and reason", await Measure.MedianMsAsync(() => AidFigures.ImpedimentsAsync(db, period, default))));
             }
             foreach (var (what, ms) in results)
             {
                 Console.WriteLine($"   {what,-66} {ms,8:0.0} ms");
             }
-            var naive = await MedianMs(async () =>
+            var naive = await Measure.MedianMsAsync(async () =>
             {
                 await using var connection = new SqliteConnection(target.ConnectionString);
                 await connection.OpenAsync();
@@ -341,22 +341,5 @@ public static class AidBench
         await using var cmd = connection.CreateCommand();
         cmd.CommandText = sql;
         return Convert.ToInt64(await cmd.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
-    }
-
-    private static async Task<double> MedianMs(Func<Task> work, int runs = 21)
-    {
-        for (var i = 0; i < 3; i++)
-        {
-            await work();
-        }
-        var times = new double[runs];
-        for (var i = 0; i < runs; i++)
-        {
-            var sw = Stopwatch.StartNew();
-            await work();
-            times[i] = sw.Elapsed.TotalMilliseconds;
-        }
-        Array.Sort(times);
-        return times[runs / 2];
     }
 }

@@ -76,19 +76,19 @@ public static class LogBench
             var random = new Random(7);
             await using var read = target.CreateContext(TimeProvider.System);
             read.Viewer = Viewer.Anonymous;
-            var inclusion = await MedianAsync(() => TransparencyLog.InclusionAsync(read, random.NextInt64(size), size, default));
-            var consistency = await MedianAsync(() => TransparencyLog.ConsistencyAsync(read, 1 + random.NextInt64(size - 1), size, default));
-            var root = await MedianAsync(() => TransparencyLog.RootAsync(read, size, default), runs: 101);
+            var inclusion = await Measure.MedianMsAsync(() => TransparencyLog.InclusionAsync(read, random.NextInt64(size), size, default), runs: 1001, warmUp: 100);
+            var consistency = await Measure.MedianMsAsync(() => TransparencyLog.ConsistencyAsync(read, 1 + random.NextInt64(size - 1), size, default), runs: 1001, warmUp: 100);
+            var root = await Measure.MedianMsAsync(() => TransparencyLog.RootAsync(read, size, default), runs: 101, warmUp: 100);
             await using var connection = new SqliteConnection(target.ConnectionString);
             await connection.OpenAsync();
             await using var lookup = connection.CreateCommand();
             lookup.CommandText = "SELECT hash FROM log_nodes WHERE level = 0 AND idx = $i";
             var p = lookup.Parameters.Add(new SqliteParameter("$i", 0L));
-            var one = await MedianAsync(async () =>
+            var one = await Measure.MedianMsAsync(async () =>
             {
                 p.Value = random.NextInt64(size);
-                return await lookup.ExecuteScalarAsync();
-            });
+                await lookup.ExecuteScalarAsync();
+            }, runs: 1001, warmUp: 100);
             var mb = new FileInfo(Path.Combine(dir.FullName, "log.db")).Length / 1e6;
 
             Console.WriteLine($"Transparency log on SQLite ({size:N0} simulated leaves, {mb:N0} MB; WAL, synchronous=FULL; {Environment.ProcessorCount} cores)");
@@ -153,22 +153,5 @@ public static class LogBench
             await tx.CommitAsync();
         }
         return leaves / sw.Elapsed.TotalSeconds;
-    }
-
-    private static async Task<double> MedianAsync<T>(Func<Task<T>> work, int runs = 1001)
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            await work();
-        }
-        var times = new double[runs];
-        for (var i = 0; i < runs; i++)
-        {
-            var sw = Stopwatch.StartNew();
-            await work();
-            times[i] = sw.Elapsed.TotalMilliseconds;
-        }
-        Array.Sort(times);
-        return times[runs / 2];
     }
 }

@@ -60,6 +60,12 @@ public static partial class TrucelineCli
             {
                 return Fail($"could not read the log at {address}: {e.Message}");
             }
+            catch (Exception e) when (e is System.Text.Json.JsonException or NotSupportedException)
+            {
+                Console.WriteLine($"MISMATCH: the log answered with something that is not what its API promises: {e.Message}");
+                Console.WriteLine("The log does not verify (1 problem(s)).");
+                return 1;
+            }
             foreach (var n in verdict.Notes)
             {
                 Console.WriteLine($"note: {n}");
@@ -94,10 +100,15 @@ public static partial class TrucelineCli
             {
                 return 1;
             }
+            // Checked before anything is published: without the server's key there is nothing this command should do.
+            if (LogKey.Existing(target.LogKeyFile, TimeProvider.System) is not { } signer)
+            {
+                return Fail($"there is no log key at {target.LogKeyFile}: 'truceline serve' makes it on first start (or set TRUCELINE_LOG_KEY_FILE to where it is)");
+            }
             await using var db = OpenAsSystem(target);
             var published = await Truceline.Data.Writes.InTransactionAsync(db, async () =>
                 new Truceline.Common.Outcome<int>(await Publications.ExistingAsync(db, TimeProvider.System.GetUtcNow().UtcDateTime, ct), null), ct);
-            var checkpoint = await PublishCheckpoint.RunAsync(db, LogKey.FromFile(target.LogKeyFile, TimeProvider.System), TimeProvider.System, ct);
+            var checkpoint = await PublishCheckpoint.RunAsync(db, signer, TimeProvider.System, ct);
             Console.WriteLine($"Published {published.Value} record(s); the log holds {checkpoint.Size}, under a checkpoint signed now.");
             return 0;
         });
@@ -130,11 +141,7 @@ public static partial class TrucelineCli
                     return Fail("--key-file does not exist: give --name to make a new witness key");
                 }
                 Directory.CreateDirectory(file.DirectoryName!);
-                await File.WriteAllTextAsync(file.FullName, made.ToSignerKey() + "\n", ct);
-                if (!OperatingSystem.IsWindows())
-                {
-                    File.SetUnixFileMode(file.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-                }
+                LogKey.WriteSecret(file.FullName, made.ToSignerKey());
                 Console.WriteLine($"Made a witness key. Its public key, to register with the log's administrator:\n{made.Verifier}");
                 return 0;
             }
@@ -153,20 +160,24 @@ public static partial class TrucelineCli
             WitnessClient.Result result;
             try
             {
-                result = await new WitnessClient(http).RunAsync(parsedLogKey.Value!, signer.Value!, last, ct);
+                // The state is written before the cosignature leaves: a log that takes it and answers an error must not get
+                // a second cosignature for another history next time.
+                result = await new WitnessClient(http).RunAsync(parsedLogKey.Value!, signer.Value!, last, note => WriteAtomicallyAsync(stateFile, note, ct), ct);
             }
             catch (HttpRequestException e)
             {
                 return Fail($"could not read the log at {address}: {e.Message}");
             }
             Console.WriteLine(result.Message);
-            if (!result.Cosigned)
-            {
-                return 1;
-            }
-            await File.WriteAllTextAsync(stateFile, result.Note!, ct);
-            return 0;
+            return result.Cosigned ? 0 : 1;
         });
         return cmd;
+    }
+
+    private static async Task WriteAtomicallyAsync(string path, string text, CancellationToken ct)
+    {
+        var temporary = path + ".tmp";
+        await File.WriteAllTextAsync(temporary, text, ct);
+        File.Move(temporary, path, overwrite: true);
     }
 }

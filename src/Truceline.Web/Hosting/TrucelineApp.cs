@@ -118,6 +118,7 @@ public static class TrucelineApp
             // The dashboard shows aggregates only: public by design.
             o.Conventions.AllowAnonymousToPage("/Aid/Index");
             o.Conventions.AllowAnonymousToPage("/Aid/Daily");
+            o.Conventions.AllowAnonymousToFolder("/Log");
         }).AddViewLocalization();
         services.Configure<RequestLocalizationOptions>(o =>
         {

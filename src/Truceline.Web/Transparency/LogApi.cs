@@ -46,6 +46,8 @@ public static class LogApi
         open.MapGet("/records/{kind}/{id}", GetRecord).WithSummary("A published record as it stands now, in its leaf's form, with its latest entry");
         open.MapGet("/witnesses", GetWitnesses).WithSummary("The witnesses, and the last checkpoint each cosigned");
         open.MapPost("/cosignatures", PostCosignature)
+            // A signature line is under a kilobyte; nothing bigger is read.
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(4096))
             .WithSummary("Deliver a witness's cosignature of a checkpoint; kept only if it verifies against a registered witness's key");
         var admin = routes.MapGroup("/api/v1/log").WithTags("Transparency log")
             .RequireAuthorization(p => p.AddAuthenticationSchemes(BearerTokenHandler.SchemeName).RequireAuthenticatedUser());

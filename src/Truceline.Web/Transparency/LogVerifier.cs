@@ -58,34 +58,48 @@ public sealed class LogVerifier(HttpClient http)
         var size = checkpoint.Size;
         var note = Encoding.UTF8.GetString(noteBytes);
 
-        // Every entry up to the signed size, its body hashed as published.
+        // Every entry up to the signed size, its body hashed as published. What an entry is (kind, record, what it
+        // corrects) is read from the hashed body; the fields served beside it must agree, and are never trusted alone.
         var leaves = new List<byte[]>();
-        var entries = new List<LogEntryView>();
+        var entries = new List<Signed?>();
         for (long start = 0; start < size; start += LogApi.MaxEntries)
         {
             var end = Math.Min(start + LogApi.MaxEntries, size);
             var page = await http.GetFromJsonAsync<LogEntriesView>($"/api/v1/log/entries?start={start}&end={end}", Json, ct);
-            var byIndex = page!.Entries.ToDictionary(e => e.Index);
+            var byIndex = new Dictionary<long, LogEntryView>();
+            foreach (var e in page?.Entries ?? [])
+            {
+                if (!byIndex.TryAdd(e.Index, e))
+                {
+                    problems.Add($"entry {e.Index} is served twice, with different contents");
+                }
+            }
             for (var i = start; i < end; i++)
             {
                 if (!byIndex.TryGetValue(i, out var e))
                 {
                     problems.Add($"entry {i} is missing: the log serves no leaf at that position, which the checkpoint of size {size} signed");
                     leaves.Add(new byte[32]);
-                    entries.Add(new LogEntryView(i, "?", "?", null, default, "", ""));
+                    entries.Add(null);
                     continue;
                 }
-                var leaf = MerkleTree.LeafHash(Encoding.UTF8.GetBytes(e.Body));
+                var leaf = MerkleTree.LeafHash(Encoding.UTF8.GetBytes(e.Body ?? ""));
+                leaves.Add(leaf);
+                var signed = Signed.Read(i, e.Body);
+                entries.Add(signed);
+                var name = signed is null ? $"entry {i}" : $"entry {i} ({signed.Kind} {signed.Record})";
                 if (Convert.ToBase64String(leaf) != e.LeafHash)
                 {
-                    problems.Add($"entry {i} ({e.Kind} {e.Record}) was altered: its body does not hash to its leaf hash");
+                    problems.Add($"{name} was altered: its body does not hash to its leaf hash");
                 }
-                else if (!CanonicalJson.IsCanonical(e.Body))
+                else if (signed is null || !CanonicalJson.IsCanonical(e.Body!))
                 {
-                    problems.Add($"entry {i} ({e.Kind} {e.Record}) is not canonical JSON, so no one else could reproduce its hash");
+                    problems.Add($"{name} is not a canonical JSON record, so no one else could reproduce its hash");
                 }
-                leaves.Add(leaf);
-                entries.Add(e);
+                else if (signed.Kind != e.Kind || signed.Record != e.Record || signed.Corrects != e.Corrects)
+                {
+                    problems.Add($"{name} is served with a kind, record or correction its signed body does not say");
+                }
             }
         }
         if (!MerkleTree.Root(leaves).AsSpan().SequenceEqual(checkpoint.RootHash))
@@ -94,17 +108,24 @@ public sealed class LogVerifier(HttpClient http)
             await NameMisplacedAsync(entries, leaves, checkpoint, problems, ct);
         }
 
-        // A correction names an earlier leaf of the same record.
-        foreach (var e in entries.Where(e => e.Corrects is not null))
+        // Each record's leaves form a chain: the first corrects nothing, each later one corrects the one before it.
+        foreach (var chain in entries.OfType<Signed>().GroupBy(e => (e.Kind, e.Record)))
         {
-            if (e.Corrects >= e.Index || entries.ElementAtOrDefault((int)e.Corrects!.Value) is not { } corrected || corrected.Kind != e.Kind || corrected.Record != e.Record)
+            long? previous = null;
+            foreach (var e in chain.OrderBy(e => e.Index))
             {
-                problems.Add($"entry {e.Index} ({e.Kind} {e.Record}) says it corrects entry {e.Corrects}, which is not an earlier entry of the same record");
+                if (e.Corrects != previous)
+                {
+                    problems.Add(previous is null
+                        ? $"entry {e.Index} ({e.Kind} {e.Record}) says it corrects entry {e.Corrects}, but it is the record's first entry"
+                        : $"entry {e.Index} ({e.Kind} {e.Record}) should correct entry {previous}, the record's previous entry, but says {(e.Corrects is null ? "nothing" : $"entry {e.Corrects}")}");
+                }
+                previous = e.Index;
             }
         }
 
         // Every record as it is published now must be what its latest entry says; a change needs a correction in the log.
-        foreach (var latest in entries.Where(e => e.Kind != "?").GroupBy(e => (e.Kind, e.Record)).Select(g => g.MaxBy(e => e.Index)!))
+        foreach (var latest in entries.OfType<Signed>().GroupBy(e => (e.Kind, e.Record)).Select(g => g.MaxBy(e => e.Index)!))
         {
             using var current = await http.GetAsync($"/api/v1/log/records/{Uri.EscapeDataString(latest.Kind)}/{Uri.EscapeDataString(latest.Record)}", ct);
             if (current.StatusCode == HttpStatusCode.NotFound)
@@ -113,8 +134,13 @@ public sealed class LogVerifier(HttpClient http)
                 continue;
             }
             var record = await current.Content.ReadFromJsonAsync<PublishedRecordView>(Json, ct);
-            var leafContent = CanonicalJson.Serialize(JsonNode.Parse(latest.Body)?["content"]);
-            if (record!.Content != leafContent)
+            if (record?.LatestEntry >= size)
+            {
+                // Corrected after the checkpoint verified here: the next checkpoint will cover it.
+                notes.Add($"record {latest.Kind} {latest.Record} has a correction newer than this checkpoint (entry {record.LatestEntry}); verify again after the next one.");
+                continue;
+            }
+            if (record?.Content != latest.Content)
             {
                 problems.Add($"record {latest.Kind} {latest.Record} as published now differs from its latest entry {latest.Index}: it was changed without a correction");
             }
@@ -129,17 +155,17 @@ public sealed class LogVerifier(HttpClient http)
         Verdict Fail(string problem) => new(false, 0, [problem], notes, null);
     }
 
-    private async Task NameMisplacedAsync(List<LogEntryView> entries, List<byte[]> leaves, Checkpoint checkpoint, List<string> problems, CancellationToken ct)
+    private async Task NameMisplacedAsync(List<Signed?> entries, List<byte[]> leaves, Checkpoint checkpoint, List<string> problems, CancellationToken ct)
     {
         var asked = 0;
         for (var i = 0; i < leaves.Count && asked < MaxProofRequests; i++, asked++)
         {
             using var response = await http.GetAsync($"/api/v1/log/proof/inclusion?index={i}&size={checkpoint.Size}", ct);
             var proof = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<InclusionView>(Json, ct) : null;
-            var path = proof?.Path.Select(Convert.FromBase64String).ToList();
+            var path = Hashes(proof?.Path);
             if (path is null || !MerkleTree.VerifyInclusion(i, checkpoint.Size, leaves[i], path, checkpoint.RootHash))
             {
-                problems.Add($"entry {i} ({entries[i].Kind} {entries[i].Record}) is not the leaf the checkpoint signed at that position: altered, reordered or replaced");
+                problems.Add($"entry {i}{(entries[i] is { } e ? $" ({e.Kind} {e.Record})" : "")} is not the leaf the checkpoint signed at that position: altered, reordered or replaced");
             }
         }
         if (asked == MaxProofRequests)
@@ -169,10 +195,50 @@ public sealed class LogVerifier(HttpClient http)
         }
         using var response = await http.GetAsync($"/api/v1/log/proof/consistency?from={old.Size}&to={current.Size}", ct);
         var proof = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<ConsistencyView>(Json, ct) : null;
-        var path = proof?.Path.Select(Convert.FromBase64String).ToList();
+        var path = Hashes(proof?.Path);
         if (path is null || !MerkleTree.VerifyConsistency(old.Size, current.Size, path, old.RootHash, current.RootHash))
         {
             problems.Add($"the log was rewritten since the checkpoint you saved (size {old.Size}): the current tree does not extend it");
+        }
+    }
+
+    /// <summary>A proof's hashes, or null if the log served something that is not one.</summary>
+    private static List<byte[]>? Hashes(IReadOnlyList<string>? path)
+    {
+        if (path is null)
+        {
+            return null;
+        }
+        var hashes = new List<byte[]>(path.Count);
+        foreach (var text in path)
+        {
+            var bytes = new byte[32];
+            if (!Convert.TryFromBase64String(text ?? "", bytes, out var written) || written != 32)
+            {
+                return null;
+            }
+            hashes.Add(bytes);
+        }
+        return hashes;
+    }
+
+    /// <summary>An entry as its signed body describes it.</summary>
+    private sealed record Signed(long Index, string Kind, string Record, long? Corrects, string Content)
+    {
+        public static Signed? Read(long index, string? body)
+        {
+            try
+            {
+                if (JsonNode.Parse(body ?? "") is not JsonObject o || o["kind"]?.GetValue<string>() is not { } kind || o["record"]?.GetValue<string>() is not { } record)
+                {
+                    return null;
+                }
+                return new Signed(index, kind, record, o["corrects"]?.GetValue<long>(), CanonicalJson.Serialize(o["content"]));
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or ArgumentException)
+            {
+                return null;
+            }
         }
     }
 }

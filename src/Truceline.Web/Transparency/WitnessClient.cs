@@ -17,7 +17,9 @@ public sealed class WitnessClient(HttpClient http)
     /// <summary><paramref name="Note"/> is the checkpoint cosigned, to keep as the witness's state for next time.</summary>
     public sealed record Result(bool Cosigned, string Message, string? Note);
 
-    public async Task<Result> RunAsync(NoteVerifierKey logKey, NoteSigner witness, string? lastCosigned, CancellationToken ct)
+    /// <param name="remember">Keeps the checkpoint about to be cosigned as the witness's state; called before the
+    /// cosignature is sent, so whatever the log answers, the witness never cosigns a history that does not extend it.</param>
+    public async Task<Result> RunAsync(NoteVerifierKey logKey, NoteSigner witness, string? lastCosigned, Func<string, Task> remember, CancellationToken ct)
     {
         var bytes = await http.GetByteArrayAsync("/api/v1/log/checkpoint", ct);
         var opened = Checkpoint.Open(bytes, logKey, [], 0);
@@ -59,6 +61,7 @@ public sealed class WitnessClient(HttpClient http)
                 return new(false, $"REFUSED: the checkpoint of size {current.Size} is not consistent with the checkpoint of size {old.Size} this witness last cosigned: the log's history was rewritten", null);
             }
         }
+        await remember(Encoding.UTF8.GetString(bytes));
         var note = SignedNote.Parse(bytes).Value!.AddSignature(witness);
         var signature = note.Signatures.Last(s => s.Name == witness.Name && s.KeyId == witness.KeyId);
         using var delivered = await http.PostAsJsonAsync("/api/v1/log/cosignatures", new { size = current.Size, signature = signature.ToString() }, ct);

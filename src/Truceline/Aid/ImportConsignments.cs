@@ -83,6 +83,7 @@ public static class ImportConsignments
         var writer = new Writer(db);
         var rollup = new AidRollup();
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var enteredDays = new HashSet<DateOnly>();
         int imported = 0, already = 0, unknownCrossings = 0;
         var layout = "";
         try
@@ -145,6 +146,10 @@ public static class ImportConsignments
                     foreach (var e in row.Events)
                     {
                         rollup.Add(row.Consignment, e);
+                        if (e.Stage == ConsignmentStage.Offloaded)
+                        {
+                            enteredDays.Add(DateOnly.FromDateTime(e.At));
+                        }
                     }
                     if (writer.Pending >= Batch)
                     {
@@ -175,6 +180,7 @@ public static class ImportConsignments
             }
             await db.SaveChangesAsync(ct);
             await rollup.FlushAsync(db, ct);
+            await Transparency.Publications.AidDaysChangedAsync(db, enteredDays, now, ct);
             if (tx is not null)
             {
                 await tx.CommitAsync(ct);

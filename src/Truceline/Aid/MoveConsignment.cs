@@ -134,6 +134,8 @@ public static class MoveConsignment
             await UpdateStagesAsync(db, original.Keys.Select(i => consignments[i]), ct);
             await rollup.FlushAsync(db, ct);
             await AuditBulk.AppendAsync(db, audit, ct);
+            // Trucks entered on a day already published: the log's total for that day is corrected in this transaction.
+            await Transparency.Publications.AidDaysChangedAsync(db, events.Where(e => e.Stage == ConsignmentStage.Offloaded).Select(e => DateOnly.FromDateTime(e.At)), now, ct);
             return new Outcome<IReadOnlyList<ConsignmentEvent>>(events, null);
         }, ct);
 

@@ -57,6 +57,8 @@ public static class RegroupIncidents
             source.ReportCount = 0;
             source.SourceCount = 0;
             await db.SaveChangesAsync(ct);
+            // A public incident closed by a merge is published as dismissed, like any other conclusion.
+            await Transparency.Publications.IncidentAsync(db, source.Id, now, ct);
             return new Outcome<Incident>(target, null);
         }, ct);
 

@@ -13,6 +13,8 @@ namespace Truceline.Transparency;
 /// </summary>
 public static class CanonicalJson
 {
+    public const long MaxSafeInteger = (1L << 53) - 1;
+
     public static string Serialize(JsonNode? node)
     {
         var sb = new StringBuilder();
@@ -75,6 +77,11 @@ public static class CanonicalJson
                 sb.Append(flag ? "true" : "false");
                 break;
             case JsonValue v when v.TryGetValue<long>(out var integer):
+                // RFC 8785 writes numbers as IEEE doubles: integers past 2^53 would not survive, so they are refused.
+                if (Math.Abs(integer) > MaxSafeInteger)
+                {
+                    throw new ArgumentException($"{integer} is beyond what every JSON reader holds exactly (2^53 - 1): publish it as a string.");
+                }
                 sb.Append(integer.ToString(CultureInfo.InvariantCulture));
                 break;
             case JsonValue v when v.TryGetValue<int>(out var small):
@@ -90,6 +97,18 @@ public static class CanonicalJson
 
     private static void WriteString(StringBuilder sb, string s)
     {
+        // I-JSON (RFC 7493), which RFC 8785 requires: a lone surrogate is not a character, and would not hash the same anywhere.
+        for (var i = 0; i < s.Length; i++)
+        {
+            if (char.IsHighSurrogate(s[i]) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(s[i]))
+            {
+                throw new ArgumentException("A string holds a lone surrogate: it is not valid Unicode and cannot be published.");
+            }
+        }
         sb.Append('"');
         foreach (var c in s)
         {

@@ -10,21 +10,39 @@ public static class LogKey
 {
     public const string DefaultOrigin = "truceline.local/log";
 
+    /// <summary>The server's key: made on first start. Only the server makes one; see <see cref="Existing"/>.</summary>
     public static NoteSigner FromFile(string path, TimeProvider clock)
     {
         if (!File.Exists(path))
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
             var origin = Environment.GetEnvironmentVariable("TRUCELINE_LOG_ORIGIN") is { Length: > 0 } o ? o : DefaultOrigin;
-            var created = NoteSigner.Generate(origin, NoteKeyType.Ed25519, clock);
-            using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
-            stream.Write(Encoding.ASCII.GetBytes(created.ToSignerKey() + "\n"));
+            WriteSecret(path, NoteSigner.Generate(origin, NoteKeyType.Ed25519, clock).ToSignerKey());
+        }
+        return Existing(path, clock)!;
+    }
+
+    /// <summary>The key if its file exists; null otherwise. The command line uses this: a tool run from another folder
+    /// must not make a second key and sign with it.</summary>
+    public static NoteSigner? Existing(string path, TimeProvider clock)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
         }
         var parsed = NoteSigner.Parse(File.ReadAllText(path).Trim(), clock);
         return parsed.Succeeded ? parsed.Value! : throw new InvalidOperationException($"{path} does not hold a log signing key: {parsed.Failure!.Detail}");
+    }
+
+    /// <summary>Writes a private key to a new file that only its owner can read, from the moment it exists.</summary>
+    public static void WriteSecret(string path, string key)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+        using var stream = new FileStream(path, options);
+        stream.Write(Encoding.ASCII.GetBytes(key + "\n"));
     }
 }

@@ -56,14 +56,43 @@ public static class Publications
         var first = today.AddDays(-AidDaysWatched);
         var days = await db.AidDaily.AsNoTracking().Where(d => d.Stage == Aid.ConsignmentStage.Offloaded && d.Day >= first && d.Day < today)
             .Select(d => d.Day).Distinct().ToListAsync(ct);
+        return await AidDaysAsync(db, days, now, onlyCorrections: false, ct);
+    }
+
+    /// <summary>
+    /// In the transaction of a change that moved trucks in or out of finished days' totals (a stage recorded late, an
+    /// import): corrects those days that were published already, at once, however long ago they were.
+    /// </summary>
+    public static Task<int> AidDaysChangedAsync(TrucelineDb db, IEnumerable<DateOnly> days, DateTime now, CancellationToken ct) =>
+        AidDaysAsync(db, days.Where(d => d < DateOnly.FromDateTime(now)).Distinct().ToList(), now, onlyCorrections: true, ct);
+
+    private static async Task<int> AidDaysAsync(TrucelineDb db, IReadOnlyCollection<DateOnly> days, DateTime now, bool onlyCorrections, CancellationToken ct)
+    {
+        if (days.Count == 0)
+        {
+            return 0;
+        }
+        var ids = days.Select(d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var last = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var chunk in ids.Chunk(500))
+        {
+            foreach (var e in await db.LogEntries.AsNoTracking().Where(e => e.Kind == AidDaily && chunk.Contains(e.RecordId))
+                .OrderBy(e => e.Index).Select(e => new { e.RecordId, e.Body }).ToListAsync(ct))
+            {
+                last[e.RecordId] = e.Body;
+            }
+        }
         var published = 0;
         foreach (var day in days.Order())
         {
             var id = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            var before = last.GetValueOrDefault(id);
+            if (onlyCorrections && before is null)
+            {
+                continue;
+            }
             var projected = await ProjectAidDailyAsync(db, day, ct);
-            var last = await db.LogEntries.AsNoTracking().Where(e => e.Kind == AidDaily && e.RecordId == id).OrderByDescending(e => e.Index)
-                .Select(e => e.Body).FirstOrDefaultAsync(ct);
-            if (projected is { } p && (last is null || CanonicalJson.Serialize(JsonNode.Parse(last)!["content"]) != CanonicalJson.Serialize(p.Content)))
+            if (projected is { } p && (before is null || CanonicalJson.Serialize(JsonNode.Parse(before)!["content"]) != CanonicalJson.Serialize(p.Content)))
             {
                 await TransparencyLog.AppendAsync(db, AidDaily, id, p.Content, p.Simulated, now, ct);
                 published++;
@@ -80,14 +109,23 @@ public static class Publications
         var published = 0;
         foreach (var change in await db.StatusChanges.IgnoreQueryFilters().AsNoTracking().OrderBy(s => s.RecordedAt).ThenBy(s => s.Id).ToListAsync(ct))
         {
-            if (!logged.Contains($"{ProvisionStatus}/{change.Id}") && await ProvisionStatusAsync(db, change, change.RecordedAt, ct) is not null)
+            // Published now, and saying so: a leaf never claims an earlier publication than it had.
+            if (!logged.Contains($"{ProvisionStatus}/{change.Id}") && await ProvisionStatusAsync(db, change, now, ct) is not null)
             {
                 published++;
             }
         }
         foreach (var o in await db.Observations.IgnoreQueryFilters().AsNoTracking().OrderBy(o => o.RecordedAt).ThenBy(o => o.Id).Select(o => new { o.Id, o.RecordedAt }).ToListAsync(ct))
         {
-            if (!logged.Contains($"{MetricObservation}/{o.Id}") && await MetricObservationAsync(db, o.Id, o.RecordedAt, ct) is not null)
+            if (!logged.Contains($"{MetricObservation}/{o.Id}") && await MetricObservationAsync(db, o.Id, now, ct) is not null)
+            {
+                published++;
+            }
+        }
+        var incidents = (await db.LogEntries.AsNoTracking().Where(e => e.Kind == IncidentConclusion).Select(e => e.RecordId).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        foreach (var id in await db.Incidents.IgnoreQueryFilters().AsNoTracking().Where(i => i.Classification == Classification.Public).OrderBy(i => i.Id).Select(i => i.Id).ToListAsync(ct))
+        {
+            if (!incidents.Contains(id.ToString()) && await IncidentAsync(db, id, now, ct) is not null)
             {
                 published++;
             }
@@ -183,13 +221,15 @@ public static class Publications
     /// <summary>A day's aid totals. Aggregates are public by design (ADR-004), whoever recorded the consignments.</summary>
     private static async Task<(JsonObject Content, bool Simulated)?> ProjectAidDailyAsync(TrucelineDb db, DateOnly day, CancellationToken ct)
     {
-        var rows = await db.AidDaily.AsNoTracking().Where(d => d.Day == day && d.Stage == Aid.ConsignmentStage.Offloaded)
-            .Select(d => new { d.Crossing, d.Consignments, d.Trucks, d.Tonnes }).ToListAsync(ct);
+        // Summed in a fixed order and rounded, so the same rows always give the same text on either engine.
+        var rows = (await db.AidDaily.AsNoTracking().Where(d => d.Day == day && d.Stage == Aid.ConsignmentStage.Offloaded)
+            .Select(d => new { d.Crossing, d.Category, d.FromStage, d.Consignments, d.Trucks, d.Tonnes }).ToListAsync(ct))
+            .OrderBy(d => d.Crossing, StringComparer.Ordinal).ThenBy(d => d.Category).ThenBy(d => d.FromStage, StringComparer.Ordinal).ToList();
         if (rows.Count == 0)
         {
             return null;
         }
-        static string Number(double v) => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        static string Number(double v) => Math.Round(v, 3).ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
         var byCrossing = new JsonObject();
         foreach (var g in rows.GroupBy(r => r.Crossing).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
@@ -209,8 +249,22 @@ public static class Publications
     private static async Task<(JsonObject Content, bool Simulated)?> ProjectIncidentAsync(TrucelineDb db, Guid incidentId, CancellationToken ct)
     {
         var incident = await db.Incidents.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(i => i.Id == incidentId, ct);
-        if (incident is null || incident.Classification != Classification.Public
-            || incident.State is not (Incidents.IncidentState.Verified or Incidents.IncidentState.NotVerified or Incidents.IncidentState.Disputed or Incidents.IncidentState.Dismissed))
+        if (incident is null || incident.Classification != Classification.Public)
+        {
+            return null;
+        }
+        var agreement = incident.AgreementId is { } a
+            ? await db.Agreements.IgnoreQueryFilters().AsNoTracking().Where(x => x.Id == a).Select(x => new { x.Classification, x.Simulated }).FirstOrDefaultAsync(ct)
+            : null;
+        if (agreement is not null && agreement.Classification != Classification.Public)
+        {
+            return null;
+        }
+        var concluded = incident.State is Incidents.IncidentState.Verified or Incidents.IncidentState.NotVerified or Incidents.IncidentState.Disputed or Incidents.IncidentState.Dismissed;
+        // Before its first conclusion nothing is published; once published, every later state is (a dispute reopened for
+        // review is a correction, not a disappearance).
+        var id = incidentId.ToString();
+        if (!concluded && !await db.LogEntries.AnyAsync(e => e.Kind == IncidentConclusion && e.RecordId == id, ct))
         {
             return null;
         }
@@ -243,7 +297,6 @@ public static class Publications
             })]),
             ["replies"] = new JsonArray([.. replies.Select(r => (JsonNode?)new JsonObject { ["party"] = r.PartyCode, ["text"] = r.Text })]),
         };
-        var simulated = incident.AgreementId is { } a && await db.Agreements.IgnoreQueryFilters().Where(x => x.Id == a).Select(x => x.Simulated).FirstOrDefaultAsync(ct);
-        return (content, simulated);
+        return (content, agreement?.Simulated ?? false);
     }
 }

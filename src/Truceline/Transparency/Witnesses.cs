@@ -46,32 +46,35 @@ public static class Witnesses
     public static async Task<IReadOnlyList<NoteVerifierKey>> KeysAsync(TrucelineDb db, CancellationToken ct) =>
         (await db.LogWitnesses.AsNoTracking().Select(w => w.VerifierKey).ToListAsync(ct)).Select(k => NoteVerifierKey.Parse(k).Value!).ToList();
 
-    public static Task<Outcome<LogCosignature>> AcceptAsync(TrucelineDb db, long size, string? signatureLine, TimeProvider time, CancellationToken ct = default) =>
-        Writes.InTransactionAsync<LogCosignature>(db, async () =>
+    /// <summary>Accepts a cosignature. It is checked before the writer lock is taken (anyone may deliver one, so checking
+    /// must not hold up the writers); only a verified one is written, once.</summary>
+    public static async Task<Outcome<LogCosignature>> AcceptAsync(TrucelineDb db, long size, string? signatureLine, TimeProvider time, CancellationToken ct = default)
+    {
+        var parsed = NoteSignature.Parse((signatureLine ?? "").TrimEnd('\n', '\r'));
+        if (!parsed.Succeeded)
         {
-            var parsed = NoteSignature.Parse((signatureLine ?? "").TrimEnd('\n', '\r'));
-            if (!parsed.Succeeded)
-            {
-                return Failure.Invalid("signature", "is not a note signature line ('— name base64')");
-            }
-            var checkpoint = await db.LogCheckpoints.AsNoTracking().FirstOrDefaultAsync(c => c.Size == size, ct);
-            if (checkpoint is null)
-            {
-                return Failure.NotFound($"No checkpoint was signed at size {size}.");
-            }
-            var signature = parsed.Value!;
-            var key = (await KeysAsync(db, ct)).FirstOrDefault(k => k.Name == signature.Name && k.KeyId == signature.KeyId);
-            if (key is null)
-            {
-                return Failure.Invalid("signature", $"{signature.Name}+{signature.KeyId:x8} is not a registered witness of this log");
-            }
-            var note = SignedNote.Parse(System.Text.Encoding.UTF8.GetBytes(checkpoint.Note)).Value!.AddSignature(signature);
-            var verified = note.Verify([key]);
-            if (!verified.Succeeded || !verified.Value!.Any(v => v.Key == key))
-            {
-                return Failure.Invalid("signature", $"does not verify as {signature.Name}'s cosignature of the checkpoint of size {size}");
-            }
-            var vkey = key.ToString();
+            return Failure.Invalid("signature", "is not a note signature line ('— name base64')");
+        }
+        var checkpoint = await db.LogCheckpoints.AsNoTracking().FirstOrDefaultAsync(c => c.Size == size, ct);
+        if (checkpoint is null)
+        {
+            return Failure.NotFound($"No checkpoint was signed at size {size}.");
+        }
+        var signature = parsed.Value!;
+        var key = (await KeysAsync(db, ct)).FirstOrDefault(k => k.Name == signature.Name && k.KeyId == signature.KeyId);
+        if (key is null)
+        {
+            return Failure.Invalid("signature", $"{signature.Name}+{signature.KeyId:x8} is not a registered witness of this log");
+        }
+        var note = SignedNote.Parse(System.Text.Encoding.UTF8.GetBytes(checkpoint.Note)).Value!.AddSignature(signature);
+        var verified = note.Verify([key]);
+        if (!verified.Succeeded || !verified.Value!.Any(v => v.Key == key))
+        {
+            return Failure.Invalid("signature", $"does not verify as {signature.Name}'s cosignature of the checkpoint of size {size}");
+        }
+        var vkey = key.ToString();
+        return await Writes.InTransactionAsync<LogCosignature>(db, async () =>
+        {
             var existing = await db.LogCosignatures.AsNoTracking().FirstOrDefaultAsync(c => c.Size == size && c.VerifierKey == vkey, ct);
             if (existing is not null)
             {
@@ -82,6 +85,7 @@ public static class Witnesses
             await db.SaveChangesAsync(ct);
             return row;
         }, ct);
+    }
 
     /// <summary>The checkpoint's signed note with every cosignature it has gathered, as clients read it.</summary>
     public static async Task<string> NoteAsync(TrucelineDb db, LogCheckpoint checkpoint, CancellationToken ct)

@@ -27,8 +27,11 @@ public sealed class CanonicalJsonTests
     {
         var node = JsonNode.Parse("""{"b":[3,1,{"z":null,"a":true}],"a":-42}""");
         Assert.Equal("""{"a":-42,"b":[3,1,{"a":true,"z":null}]}""", CanonicalJson.Serialize(node));
-        // Built in code rather than parsed: an int and a long beyond 2^53 are written exactly.
-        Assert.Equal("""{"m":9007199254740993,"n":7}""", CanonicalJson.Serialize(new JsonObject { ["n"] = 7, ["m"] = 9007199254740993L }));
+        // Built in code rather than parsed: an int and the largest integer every reader holds exactly.
+        Assert.Equal("""{"m":9007199254740991,"n":7}""", CanonicalJson.Serialize(new JsonObject { ["n"] = 7, ["m"] = 9007199254740991L }));
+        // One more would be read back as another number by a reader that holds numbers as doubles (as RFC 8785 does).
+        Assert.Throws<ArgumentException>(() => CanonicalJson.Serialize(new JsonObject { ["m"] = 9007199254740993L }));
+        Assert.Throws<ArgumentException>(() => CanonicalJson.Serialize(new JsonObject { ["s"] = "lone \ud800 surrogate" }));
     }
 
     [Theory]

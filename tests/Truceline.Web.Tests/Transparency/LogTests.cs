@@ -129,7 +129,12 @@ public sealed class LogTests
         await ChangeAsync(app, plan, ["P2-WATER", "P2-TRADE"]);
         var entries = (await app.Client().GetFromJsonAsync<LogEntriesView>("/api/v1/log/entries", Json.Options))!;
         Assert.Equal(["P2-TRADE"], entries.Entries.Select(e => (string?)JsonNode.Parse(e.Body)!["content"]!["provision"]));
-        await ProblemAssert.IsProblem(await app.Client().GetAsync($"/api/v1/log/records/provision-status/{Guid.NewGuid()}"), HttpStatusCode.NotFound);
+        await using (var ctx = app.OpenDb())
+        {
+            // The restricted change exists, and is not a published record for anyone who asks.
+            var restricted = await ctx.StatusChanges.Where(c => c.Evidence.EndsWith("P2-WATER")).Select(c => c.Id).SingleAsync();
+            await ProblemAssert.IsProblem(await app.Client().GetAsync($"/api/v1/log/records/provision-status/{restricted}"), HttpStatusCode.NotFound);
+        }
     }
 
     public static TheoryData<string, string, string> Tampering => new()
@@ -204,9 +209,10 @@ public sealed class LogTests
         Assert.Contains("cosignature/v1", notWitness.FieldErrors("vkey").Single());
         await ProblemAssert.IsProblem(await app.Client(Role.Coordinator).PostAsJsonAsync("/api/v1/log/witnesses", new { vkey, organisation = "x" }), HttpStatusCode.Forbidden);
 
+        // The refused attempt still counts as signed for the witness: it remembers what it cosigned before sending it.
         var first = await Executable.RunAsync(witness);
         Assert.True(first.ExitCode == 0, first.All);
-        Assert.Contains("Cosigned the checkpoint of size 3.", first.Output);
+        Assert.Contains("Cosigned the checkpoint of size 3, consistent with the last one cosigned.", first.Output);
         using var anonymous = app.Client();
         Assert.Contains("\n— mediator.test/witness ", await anonymous.GetStringAsync("/api/v1/log/checkpoint"));
         var listed = Assert.Single((await anonymous.GetFromJsonAsync<List<WitnessView>>("/api/v1/log/witnesses", Json.Options))!);
@@ -235,9 +241,19 @@ public sealed class LogTests
         Assert.Equal(1, unwitnessed.ExitCode);
         Assert.Contains("cosigned by 0 of the 1 known witnesses; 1 needed", unwitnessed.All);
 
-        var forged = await ProblemAssert.IsProblem(await anonymous.PostAsJsonAsync("/api/v1/log/cosignatures", new { size = 5, signature = "— mediator.test/witness AAAA" }),
+        var junk = await ProblemAssert.IsProblem(await anonymous.PostAsJsonAsync("/api/v1/log/cosignatures", new { size = 5, signature = "— mediator.test/witness AAAA" }),
             HttpStatusCode.UnprocessableEntity);
-        Assert.NotEmpty(forged.FieldErrors("signature"));
+        Assert.NotEmpty(junk.FieldErrors("signature"));
+        // A well-formed line in the witness's name and key ID, over the new checkpoint, but with one byte of the signature changed.
+        var signer = NoteSigner.Parse((await File.ReadAllTextAsync(keyFile)).Trim(), TimeProvider.System).Value!;
+        var current = SignedNote.Parse(Encoding.UTF8.GetBytes(await anonymous.GetStringAsync("/api/v1/log/checkpoint"))).Value!.AddSignature(signer);
+        var line = current.Signatures.Last().ToString();
+        var raw = Convert.FromBase64String(line[(line.LastIndexOf(' ') + 1)..]);
+        raw[^1] ^= 0x01;
+        var forged = await ProblemAssert.IsProblem(await anonymous.PostAsJsonAsync("/api/v1/log/cosignatures",
+            new { size = 5, signature = line[..(line.LastIndexOf(' ') + 1)] + Convert.ToBase64String(raw) }), HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("does not verify as mediator.test/witness's cosignature", forged.FieldErrors("signature").Single());
+        Assert.DoesNotContain("— mediator.test/witness ", await anonymous.GetStringAsync("/api/v1/log/checkpoint"));
     }
 
     [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
@@ -288,6 +304,40 @@ public sealed class LogTests
         var verified = await Executable.RunAsync("verify", "--log", app.Address.ToString(), "--key", Key);
         Assert.True(verified.ExitCode == 0, verified.All);
         Assert.Contains("Verified: 4 entries", verified.Output);
+
+        // Disputed after the last checkpoint: the correction is in the log but not yet under a signature. Verify says so,
+        // and does not call the record changed.
+        Assert.True((await verifier.PutAsJsonAsync($"/api/v1/observations/{observation}/verification", new { verification = "disputed" })).IsSuccessStatusCode);
+        var between = await Executable.RunAsync("verify", "--log", app.Address.ToString(), "--key", Key);
+        Assert.True(between.ExitCode == 0, between.All);
+        Assert.Contains($"record metric-observation {observation} has a correction newer than this checkpoint (entry 4)", between.Output);
+    }
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task LeavesAppendedInBatchesOfEverySizeMakeTheSameTreeAsRfc9162(string db)
+    {
+        await using var app = await TestApp.StartAsync(db);
+        await using var ctx = app.OpenDb();
+        var all = new List<byte[]>();
+        var n = 0;
+        foreach (var batch in new[] { 1, 2, 3, 5, 8, 13, 1, 31, 64 })
+        {
+            await using (var tx = await Truceline.Data.Writes.BeginAsync(ctx))
+            {
+                var items = Enumerable.Range(n, batch).Select(i => new TransparencyLog.Item("test", $"r{i}", new JsonObject { ["i"] = i }, Simulated: true)).ToList();
+                var published = await TransparencyLog.AppendManyAsync(ctx, items, app.Clock.GetUtcNow().UtcDateTime, default);
+                Assert.Equal(Enumerable.Range(n, batch).Select(i => (long)i), published.Select(p => p.Index));
+                all.AddRange(published.Select(p => Convert.FromBase64String(p.LeafHash)));
+                await tx.CommitAsync();
+            }
+            n += batch;
+            Assert.Equal(Convert.ToBase64String(MerkleTree.Root(all)), Convert.ToBase64String(await TransparencyLog.RootAsync(ctx, n, default)));
+            // An earlier size's root, from the subtrees stored since, is still the root of that prefix.
+            if (n / 2 is var k and > 0)
+            {
+                Assert.Equal(Convert.ToBase64String(MerkleTree.Root(all.Take(k).ToList())), Convert.ToBase64String(await TransparencyLog.RootAsync(ctx, k, default)));
+            }
+        }
     }
 
     [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
@@ -307,10 +357,18 @@ public sealed class LogTests
             Assert.Equal(0, await ctx.LogEntries.CountAsync());
         }
         Assert.True(observations > 0);
-        var first = await Executable.RunAsync("log", "publish-existing", "--db", target.ConnectionString);
+        // The command line never makes a signing key of its own: it signs with the server's, or not at all.
+        var keyless = await Executable.RunAsync(new Dictionary<string, string> { ["TRUCELINE_LOG_KEY_FILE"] = Path.Combine(Path.GetTempPath(), $"none-{Guid.NewGuid():N}.key") },
+            "log", "publish-existing", "--db", target.ConnectionString);
+        Assert.Equal(1, keyless.ExitCode);
+        Assert.Contains("there is no log key at", keyless.All);
+        var keyFile = Path.Combine(Path.GetTempPath(), $"log-{Guid.NewGuid():N}.key");
+        await File.WriteAllTextAsync(keyFile, TestApp.LogSigner.ToSignerKey());
+        var withKey = new Dictionary<string, string> { ["TRUCELINE_LOG_KEY_FILE"] = keyFile };
+        var first = await Executable.RunAsync(withKey, "log", "publish-existing", "--db", target.ConnectionString);
         Assert.True(first.ExitCode == 0, first.All);
         Assert.Contains($"Published {observations} record(s); the log holds {observations}", first.Output);
-        var again = await Executable.RunAsync("log", "publish-existing", "--db", target.ConnectionString);
+        var again = await Executable.RunAsync(withKey, "log", "publish-existing", "--db", target.ConnectionString);
         Assert.Contains($"Published 0 record(s); the log holds {observations}", again.Output);
     }
 
