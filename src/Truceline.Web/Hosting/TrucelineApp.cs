@@ -172,6 +172,7 @@ public static class TrucelineApp
         app.MapEvidenceApi();
         app.MapAidApi();
         Truceline.Web.Transparency.LogApi.MapLogApi(app);
+        Truceline.Web.Transparency.OpenDataApi.MapOpenDataApi(app);
         app.MapRazorPages();
         return app;
     }

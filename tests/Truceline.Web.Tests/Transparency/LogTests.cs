@@ -422,5 +422,47 @@ public sealed class LogTests
         await SignAsync(app);
         var verified = await Executable.RunAsync("verify", "--log", app.Address.ToString(), "--key", Key);
         Assert.True(verified.ExitCode == 0, verified.All);
+
+        // Open data: the incident as a GeoJSON point at its rounded place, linked to its log entry.
+        var geo = JsonNode.Parse(await anonymous.GetStringAsync("/api/v1/open/incident-conclusion.geojson"))!;
+        var feature = Assert.Single(geo["features"]!.AsArray())!;
+        Assert.Equal("[34.3,31.35]", feature["geometry"]!["coordinates"]!.ToJsonString());
+        Assert.Equal((0L, 2), ((long)feature["properties"]!["entry"]!, feature["properties"]!["findings"]!.AsArray().Count));
+    }
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task OpenDataIsTheLatestLogEntryOfEachRecordAsCsvWithHxlAndJsonTaggedByTheLogsSize(string db)
+    {
+        var (app, plan) = await AppWithChangesAsync(db, "P2-ISF-DEPLOY", "P2-YELLOW-LINE");
+        await using var _ = app;
+        using var anonymous = app.Client();
+        var index = JsonNode.Parse(await anonymous.GetStringAsync("/api/v1/open"))!;
+        Assert.Equal("CC BY 4.0", (string?)index["licence"]);
+        Assert.Contains("provision-status", index["datasets"]!.AsArray().Select(d => (string?)d!["name"]));
+
+        var csv = await anonymous.GetAsync("/api/v1/open/provision-status.csv");
+        Assert.Equal("\"log-2\"", csv.Headers.ETag!.Tag);
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType!.MediaType);
+        var lines = (await csv.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("entry,record,published_at,simulated,agreement,provision,title,fromStatus,toStatus,effectiveOn,evidence,source", lines[0]);
+        Assert.StartsWith("#meta+log+entry,#meta+id,#date+published,#meta+simulated,", lines[1]);
+        Assert.Equal(4, lines.Length);
+        Assert.StartsWith("0,", lines[2]);
+        Assert.Contains(",P2-ISF-DEPLOY,", lines[2]);
+        Assert.Contains(",true,", lines[2]);
+
+        // Unchanged since: answered 304 from the tag. A new leaf changes the tag and the data at once.
+        var again = new HttpRequestMessage(HttpMethod.Get, "/api/v1/open/provision-status.csv");
+        again.Headers.IfNoneMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue("\"log-2\""));
+        Assert.Equal(HttpStatusCode.NotModified, (await anonymous.SendAsync(again)).StatusCode);
+        await ChangeAsync(app, plan, ["P2-DISARM"]);
+        var json = await anonymous.GetAsync("/api/v1/open/provision-status.json");
+        Assert.Equal("\"log-3\"", json.Headers.ETag!.Tag);
+        var rows = JsonNode.Parse(await json.Content.ReadAsStringAsync())!["rows"]!.AsArray();
+        Assert.Equal(["P2-ISF-DEPLOY", "P2-YELLOW-LINE", "P2-DISARM"], rows.Select(r => (string?)r!["provision"]));
+        Assert.Equal("#status", (string?)JsonNode.Parse(await (await anonymous.GetAsync("/api/v1/open/provision-status.json")).Content.ReadAsStringAsync())!["hxl"]!["toStatus"]);
+
+        await ProblemAssert.IsProblem(await anonymous.GetAsync("/api/v1/open/provision-status.geojson"), HttpStatusCode.UnprocessableEntity);
+        await ProblemAssert.IsProblem(await anonymous.GetAsync("/api/v1/open/secrets.csv"), HttpStatusCode.NotFound);
     }
 }
