@@ -14,6 +14,11 @@ cp node_modules/leaflet/dist/images/*.png "$lib/leaflet/images/"
 rm -rf "$lib/leaflet.markercluster" && mkdir -p "$lib/leaflet.markercluster"
 cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js node_modules/leaflet.markercluster/dist/MarkerCluster.css \
    node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css node_modules/leaflet.markercluster/MIT-LICENCE.txt "$lib/leaflet.markercluster/"
+# axe-core serves only the accessibility test: it goes beside the tests, never into wwwroot.
+axe=tests/Truceline.Web.Tests/Vendor/axe-core
+rm -rf "$axe" && mkdir -p "$axe"
+cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE "$axe/"
+echo "axe-core $(node -p "require('./node_modules/axe-core/package.json').version") (MPL-2.0, see LICENSE): injected into pages by the accessibility tests." > "$axe/VERSION"
 {
   echo "chart.js $(node -p "require('./node_modules/chart.js/package.json').version")"
   echo "leaflet $(node -p "require('./node_modules/leaflet/package.json').version")"

@@ -300,6 +300,8 @@ public sealed class LogTests
         Assert.Equal("24", (string?)JsonNode.Parse(entries[3].Body)!["content"]!["trucksEntered"]);
         Assert.Equal("24", (string?)JsonNode.Parse(entries[3].Body)!["content"]!["trucksByCrossing"]!["Kerem Shalom"]);
         Assert.Equal((long?)2, entries[3].Corrects);
+        // The day's figure on the public page links to the log entry that publishes it.
+        Assert.Contains("href=\"/log/entries/3\"", await anonymous.GetStringAsync("/aid/daily?stage=offloaded&from=2026-11-20&to=2026-11-20"));
 
         var verified = await Executable.RunAsync("verify", "--log", app.Address.ToString(), "--key", Key);
         Assert.True(verified.ExitCode == 0, verified.All);

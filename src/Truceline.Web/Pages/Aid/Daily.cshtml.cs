@@ -20,6 +20,9 @@ public sealed class DailyModel(TrucelineDb db, TimeProvider time) : PageModel
 
     public (long Consignments, double Trucks, double Tonnes) Total { get; private set; }
 
+    /// <summary>Each finished day's published total: the log entry that holds it, for anyone to check.</summary>
+    public IReadOnlyDictionary<DateOnly, long> LogEntries { get; private set; } = new Dictionary<DateOnly, long>();
+
     public DateOnly From { get; private set; }
 
     public DateOnly To { get; private set; }
@@ -61,5 +64,6 @@ public sealed class DailyModel(TrucelineDb db, TimeProvider time) : PageModel
             .Take(MaxRows + 1).ToListAsync(ct);
         More = rows.Count > MaxRows;
         Rows = rows.Take(MaxRows).ToList();
+        LogEntries = await Truceline.Web.Aid.AidLogEntries.ForDaysAsync(db, Rows.Select(r => r.Day).Distinct().ToList(), ct);
     }
 }

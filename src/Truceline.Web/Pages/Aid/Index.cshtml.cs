@@ -15,6 +15,9 @@ public sealed class IndexModel(TrucelineDb db, TimeProvider time) : PageModel
 
     public string MapJson { get; private set; } = "{}";
 
+    /// <summary>Each finished day's published total: the log entry that holds it.</summary>
+    public IReadOnlyDictionary<DateOnly, long> LogEntries { get; private set; } = new Dictionary<DateOnly, long>();
+
     public async Task<IActionResult> OnGetAsync(DateOnly? from, DateOnly? to, CancellationToken ct)
     {
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
@@ -34,6 +37,7 @@ public sealed class IndexModel(TrucelineDb db, TimeProvider time) : PageModel
             target = Figures.Target?.Value,
         });
         MapJson = await AidMap.JsonAsync(db, Figures, ct);
+        LogEntries = await AidLogEntries.ForDaysAsync(db, Figures.Daily.Select(d => d.From).ToList(), ct);
         return Page();
     }
 }

@@ -1,0 +1,61 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Playwright;
+using Truceline.Access;
+using Truceline.Web.Tests.Infrastructure;
+
+namespace Truceline.Web.Tests.Pages;
+
+/// <summary>
+/// axe-core (vendored: tests/Truceline.Web.Tests/Vendor/axe-core) run in Chromium over the public pages, with data on
+/// them: no serious or critical violation. Minor and moderate findings are not counted here.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class AccessibilityInBrowserTests
+{
+    private static readonly string Axe = Path.Combine(TestFiles.Root, "tests", "Truceline.Web.Tests", "Vendor", "axe-core", "axe.min.js");
+
+    [Fact]
+    public async Task ThePublicPagesHaveNoSeriousAccessibilityViolation()
+    {
+        await using var app = await TestApp.StartAsync("sqlite");
+        await app.EnsureCrossingsAsync();
+        var plan = await app.ImportGazaPlanAsync();
+        using var coordinator = app.Client(Role.Coordinator);
+        var provision = await app.ProvisionIdAsync(plan, "P2-WATER");
+        Assert.True((await coordinator.PostAsync($"/api/v1/provisions/{provision}/status",
+            new StringContent(JsonSerializer.Serialize(new { status = 1, evidence = "Contract signed (simulated)" }), Encoding.UTF8, "application/json"))).IsSuccessStatusCode);
+        using var agency = app.Client(Role.Agency);
+        var c = await Aid.ConsignmentTests.RegisterAsync(agency, "A11Y-1", "2026-11-19T06:00:00Z");
+        foreach (var (stage, at) in new[] { ("cleared", "2026-11-19T12:00:00Z"), ("arrived-at-crossing", "2026-11-20T06:00:00Z"), ("offloaded", "2026-11-20T08:00:00Z") })
+        {
+            Assert.Equal(HttpStatusCode.Created, (await Aid.ConsignmentTests.MoveAsync(agency, c.Id, stage, at)).StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.Created, (await app.Client(Role.Administrator).PostAsync("/api/v1/log/checkpoints", null)).StatusCode);
+
+        var (playwright, browser) = await Browser.LaunchAsync();
+        try
+        {
+            var page = await (await browser.NewContextAsync()).NewPageAsync();
+            var failures = new List<string>();
+            foreach (var path in new[] { "/aid?from=2026-11-14&to=2026-11-21", "/aid/daily?stage=offloaded&from=2026-11-14&to=2026-11-21", "/log", "/log/entries/0", "/account/signin" })
+            {
+                await page.GotoAsync(new Uri(app.Address, path).ToString());
+                await page.AddScriptTagAsync(new() { Path = Axe });
+                var found = await page.EvaluateAsync<string[]>("""
+                    async () => (await axe.run(document, { resultTypes: ['violations'] })).violations
+                        .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                        .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.length + ' at ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))
+                    """);
+                failures.AddRange(found.Select(f => $"{path}: {f}"));
+            }
+            Assert.True(failures.Count == 0, string.Join("\n", failures));
+        }
+        finally
+        {
+            await browser.CloseAsync();
+            playwright.Dispose();
+        }
+    }
+}
