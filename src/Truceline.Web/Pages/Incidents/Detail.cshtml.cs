@@ -33,6 +33,9 @@ public sealed class DetailModel(TrucelineDb db, PersonalData personalData, TimeP
     public bool CanReply => User.Can(Permission.ReplyToAllegations) && User.ToViewer().PartyCode is { } party
         && Detail!.Incident.AllegedParties.Contains(party, StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Merging and splitting regroup reports by hand: the coordination centre's call, audited like every change.</summary>
+    public bool CanRegroup => User.Can(Permission.StructureReports);
+
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => await LoadAsync(id, ct) ? Page() : NotFound();
 
     public async Task<IActionResult> OnPostStateAsync(Guid id, IncidentState? state, string? reason, CancellationToken ct)
@@ -64,6 +67,31 @@ public sealed class DetailModel(TrucelineDb db, PersonalData personalData, TimeP
         }
         var outcome = await FileReply.RunAsync(db, id, new FileReply.Request(text), time, ct);
         return await AfterAsync(id, outcome.Failure, "reply", "Your party's reply is filed.", ct);
+    }
+
+    public async Task<IActionResult> OnPostMergeAsync(Guid id, string? into, string? reason, CancellationToken ct)
+    {
+        if (!User.Can(Permission.StructureReports))
+        {
+            return Forbid();
+        }
+        if (!Guid.TryParse(into?.Trim(), out var target))
+        {
+            return await AfterAsync(id, Failure.Invalid("into", "give the id of the incident to merge into (as its page shows it)"), "merge", "", ct);
+        }
+        var outcome = await RegroupIncidents.MergeAsync(db, id, new RegroupIncidents.MergeRequest(target, reason), time, ct);
+        // The merged incident is closed: the reader goes on to the one that now holds the reports.
+        return await AfterAsync(outcome.Succeeded ? target : id, outcome.Failure, "merge", "The incidents are merged; the other one is dismissed as merged into this.", ct);
+    }
+
+    public async Task<IActionResult> OnPostSplitAsync(Guid id, List<Guid>? reports, string? reason, CancellationToken ct)
+    {
+        if (!User.Can(Permission.StructureReports))
+        {
+            return Forbid();
+        }
+        var outcome = await RegroupIncidents.SplitAsync(db, id, new RegroupIncidents.SplitRequest(reports, reason), time, ct);
+        return await AfterAsync(outcome.Succeeded ? outcome.Value!.Id : id, outcome.Failure, "split", "These reports are a new incident, split from the one they were in.", ct);
     }
 
     private async Task<IActionResult> AfterAsync(Guid id, Failure? failure, string form, string notice, CancellationToken ct)
