@@ -23,6 +23,54 @@ public sealed class SmsTests(Apps apps)
     private static FormUrlEncodedContent Form(params (string, string)[] fields) => new(fields.Select(f => new KeyValuePair<string, string>(f.Item1, f.Item2)));
 
     [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task ACoordinatorStructuresAnSmsFromItsPageWithoutJavaScript(string db)
+    {
+        var app = await apps.Get(db);
+        await app.EnsureGovernoratesAsync();
+        using var gateway = Gateway(app);
+        var sid = $"SM{Guid.NewGuid():N}";
+        const string text = "إطلاق نار قرب خان يونس"; // "gunfire near Khan Younis"
+        var answer = (await (await gateway.PostAsync("/api/v1/sms/inbound", Form(("From", "+970599000222"), ("Body", text), ("MessageSid", sid))))
+            .Content.ReadFromJsonAsync<ReportsApi.SmsAnswer>(Json.Options))!;
+        var page = $"/reports/{answer.Id}";
+
+        async Task<HttpClient> SignedInAsync(Role role)
+        {
+            var client = new HttpClient(new HttpClientHandler { CookieContainer = new System.Net.CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = app.Address };
+            Assert.Equal(HttpStatusCode.Redirect, (await FormSignIn.PostAsync(client, TestApp.Email(role), TestApp.Password)).StatusCode);
+            return client;
+        }
+        async Task<HttpResponseMessage> PostAsync(HttpClient client, params (string, string)[] fields)
+        {
+            var html = await client.GetStringAsync(page);
+            return await client.PostAsync($"{page}?handler=Structure", Form([.. fields, ("__RequestVerificationToken", FormSignIn.Antiforgery(html))]));
+        }
+
+        // A verifier reads the report but is not offered the form, and a hand-made post is refused.
+        using var verifier = await SignedInAsync(Role.Verifier);
+        Assert.DoesNotContain("data-testid=\"structure-form\"", await verifier.GetStringAsync(page));
+        Assert.Equal("/account/denied", (await PostAsync(verifier, ("occurredOn", "2026-11-20"))).Headers.Location!.AbsolutePath);
+
+        using var coordinator = await SignedInAsync(Role.Coordinator);
+        var form = await coordinator.GetStringAsync(page);
+        Assert.Contains("data-testid=\"structure-form\"", form);
+        Assert.Contains(text, WebUtility.HtmlDecode(form)); // the message as it came, beside the form
+        var outside = await PostAsync(coordinator, ("occurredOn", "2026-11-20"), ("latitude", "31.50"), ("longitude", "34.20"), ("geoPrecision", "2"), ("eventType", "Gunfire"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, outside.StatusCode);
+        Assert.Contains("latitude: the location is", await outside.Content.ReadAsStringAsync());
+
+        var done = await PostAsync(coordinator, ("occurredOn", "2026-11-20"), ("latitude", "31.3462"), ("longitude", "34.3063"), ("geoPrecision", "2"),
+            ("placeName", "near Khan Younis"), ("eventType", "Gunfire"), ("allegedParties", "israel"));
+        Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
+        var after = await coordinator.GetStringAsync(page);
+        Assert.Contains("The report is structured", after);
+        Assert.DoesNotContain("data-testid=\"structure-form\"", after);
+        await using var ctx = app.OpenDb();
+        var stored = await ctx.Reports.SingleAsync(r => r.ClientId == sid);
+        Assert.Equal((true, "Gunfire", "PS0270", text), (stored.Structured, stored.EventType, stored.GovernorateCode, stored.RawText));
+    }
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
     public async Task AnSmsIsKeptAsSentOnceAndStructuredByACoordinator(string db)
     {
         var app = await apps.Get(db);

@@ -3,22 +3,61 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Truceline.Access;
 using Truceline.Data;
+using Truceline.Geo;
+using Truceline.Incidents;
+using Truceline.Web.Access;
 using Truceline.Web.Incidents;
 
 namespace Truceline.Web.Pages.Reports;
 
-public sealed class ShowModel(TrucelineDb db, PersonalData personalData) : PageModel
+/// <summary>A report as received, and for a raw one (an SMS) the coordinator's form that structures it: the same use
+/// case as PUT /api/v1/reports/{id}/structure, with the raw text kept as it came.</summary>
+public sealed class ShowModel(TrucelineDb db, PersonalData personalData, ZoneCatalog zones, TimeProvider time) : PageModel
 {
     public ReportView? Report { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
+    public IReadOnlyList<string> Errors { get; private set; } = [];
+
+    public bool CanStructure => User.Can(Permission.StructureReports) && Report is { Structured: false };
+
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => await LoadAsync(id, ct) ? Page() : NotFound();
+
+    public async Task<IActionResult> OnPostStructureAsync(Guid id, DateOnly? occurredOn, TimeOnly? occurredTime, string? latitude, string? longitude, int? geoPrecision,
+        string? placeName, string? eventType, string? allegedParties, int? fatalities, string? description, CancellationToken ct)
+    {
+        if (!User.Can(Permission.StructureReports))
+        {
+            return Forbid();
+        }
+        var (lat, lon, coordinateErrors) = Coordinates.Parse(latitude, longitude);
+        var request = new SubmitReport.Request(null, null, null, null, occurredOn, occurredTime, occurredTime is null ? 1 : null,
+            coordinateErrors.Any ? null : lat, coordinateErrors.Any ? null : lon, geoPrecision, placeName, eventType, null, description,
+            allegedParties?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList(), fatalities, null);
+        var outcome = coordinateErrors.Any ? coordinateErrors.ToFailure() : await StructureReport.RunAsync(db, zones, id, request, time, ct);
+        if (outcome.Succeeded)
+        {
+            TempData["Notice"] = "The report is structured; it joins an incident within seconds.";
+            return Redirect($"/reports/{id}");
+        }
+        if (outcome.Failure!.Kind == Truceline.Common.FailureKind.NotFound)
+        {
+            return NotFound();
+        }
+        Errors = (outcome.Failure.Errors ?? new Dictionary<string, string[]> { [""] = [outcome.Failure.Detail] })
+            .SelectMany(e => e.Value.Select(m => string.IsNullOrEmpty(e.Key) ? m : $"{e.Key}: {m}")).ToList();
+        Response.StatusCode = outcome.Failure.Kind == Truceline.Common.FailureKind.Conflict ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity;
+        await LoadAsync(id, ct);
+        return Page();
+    }
+
+    private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
     {
         var report = await db.Reports.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct);
         if (report is null)
         {
-            return NotFound();
+            return false;
         }
         Report = ReportsApi.View(report, User, personalData);
-        return Page();
+        return true;
     }
 }
