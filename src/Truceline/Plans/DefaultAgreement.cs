@@ -10,5 +10,5 @@ namespace Truceline.Plans;
 public static class DefaultAgreement
 {
     public static Task<Guid?> IdAsync(TrucelineDb db, CancellationToken ct) =>
-        db.Agreements.IgnoreQueryFilters().OrderBy(a => a.CreatedAt).Select(a => (Guid?)a.Id).FirstOrDefaultAsync(ct);
+        db.Agreements.IgnoreQueryFilters().OrderBy(a => a.CreatedAt).ThenBy(a => a.Id).Select(a => (Guid?)a.Id).FirstOrDefaultAsync(ct);
 }

@@ -127,7 +127,8 @@ public sealed class IncidentTests(Apps apps)
     [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
     public async Task VerificationNeedsVerifiersFromTwoOrganisationsEachCountingOnce(string db)
     {
-        var app = await apps.Get(db);
+        // An app of its own: incidents belong to the first agreement, and this test reads that agreement's provisions.
+        await using var app = await TestApp.StartAsync(db);
         await app.ImportGazaPlanAsync(); // incidents belong to an agreement, whose quorum and provisions apply
         var id = await IncidentAsync(app, $"Quorum {Guid.NewGuid():N}");
         using var coordinator = app.Client(Role.Coordinator);
