@@ -181,16 +181,13 @@ public static class LogApi
     public static async Task<Ok<List<WitnessView>>> GetWitnesses(TrucelineDb db, CancellationToken ct)
     {
         var witnesses = await db.LogWitnesses.AsNoTracking().OrderBy(w => w.Organisation).ToListAsync(ct);
-        var last = (await db.LogCosignatures.AsNoTracking().GroupBy(c => c.VerifierKey).Select(g => new { g.Key, Size = g.Max(c => c.Size) }).ToListAsync(ct))
-            .ToDictionary(g => g.Key, g => g.Size);
-        var views = new List<WitnessView>();
-        foreach (var w in witnesses)
-        {
-            long? size = last.TryGetValue(w.VerifierKey, out var s) ? s : null;
-            var at = size is null ? null : await db.LogCosignatures.AsNoTracking().Where(c => c.VerifierKey == w.VerifierKey && c.Size == size)
-                .Select(c => (DateTime?)c.CosignedAt).FirstOrDefaultAsync(ct);
-            views.Add(new WitnessView(w.Name, w.VerifierKey, w.Organisation, size, at));
-        }
+        // Each witness's latest cosignature, in one query.
+        var last = (await db.LogCosignatures.AsNoTracking()
+            .Where(c => c.Size == db.LogCosignatures.Where(x => x.VerifierKey == c.VerifierKey).Max(x => x.Size))
+            .ToListAsync(ct)).ToDictionary(c => c.VerifierKey);
+        var views = witnesses.Select(w => last.TryGetValue(w.VerifierKey, out var c)
+            ? new WitnessView(w.Name, w.VerifierKey, w.Organisation, c.Size, c.CosignedAt)
+            : new WitnessView(w.Name, w.VerifierKey, w.Organisation, null, null)).ToList();
         return TypedResults.Ok(views);
     }
 

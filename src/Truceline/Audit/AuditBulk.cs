@@ -30,8 +30,7 @@ internal static class AuditBulk
             // Re-entrant within the transaction: cheap if the caller holds it already, and the chain cannot fork if not.
             await db.Database.ExecuteSqlRawAsync(Writes.LockSql, ct);
         }
-        var last = await db.AuditEntries.IgnoreQueryFilters().AsNoTracking().OrderByDescending(a => a.Seq)
-            .Select(a => new { a.Seq, a.Hash }).FirstOrDefaultAsync(ct);
+        var last = await AuditInterceptor.LastLinkAsync(db, ct);
         var seq = last?.Seq ?? 0;
         var prev = last?.Hash ?? AuditChain.Genesis;
         var insert = new BulkInsert(db, "audit_entries", Columns);

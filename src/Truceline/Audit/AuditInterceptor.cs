@@ -39,8 +39,7 @@ public sealed class AuditInterceptor(TimeProvider time) : SaveChangesInterceptor
         {
             await BeginIfNeededAsync(db, cancellationToken);
             // The chain's last link, whoever may read it: a writer who saw a filtered tail would fork the chain.
-            var last = await db.AuditEntries.IgnoreQueryFilters().AsNoTracking().OrderByDescending(a => a.Seq)
-                .Select(a => new LastLink(a.Seq, a.Hash)).FirstOrDefaultAsync(cancellationToken);
+            var last = await LastLinkAsync(db, cancellationToken);
             AppendEntries(db, last);
         }
         return result;
@@ -86,7 +85,11 @@ public sealed class AuditInterceptor(TimeProvider time) : SaveChangesInterceptor
         }
     }
 
-    private sealed record LastLink(long Seq, string Hash);
+    internal sealed record LastLink(long Seq, string Hash);
+
+    /// <summary>The chain's last link, whoever may read it: a writer who saw a filtered tail would fork the chain.</summary>
+    internal static Task<LastLink?> LastLinkAsync(TrucelineDb db, CancellationToken ct) =>
+        db.AuditEntries.IgnoreQueryFilters().AsNoTracking().OrderByDescending(a => a.Seq).Select(a => new LastLink(a.Seq, a.Hash)).FirstOrDefaultAsync(ct)!;
 
     // The chain needs the previous entry read and the new one written without another writer in between:
     // SQLite's transactions take the write lock at BEGIN (Microsoft.Data.Sqlite begins IMMEDIATE), and on

@@ -12,19 +12,10 @@ public sealed class RegroupPagesTests(Apps apps)
 {
     private static StringContent Body(string json) => new(json, Encoding.UTF8, "application/json");
 
-    private static async Task<HttpClient> SignedInAsync(TestApp app, Role role)
-    {
-        var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = app.Address };
-        Assert.Equal(HttpStatusCode.Redirect, (await FormSignIn.PostAsync(client, TestApp.Email(role), TestApp.Password)).StatusCode);
-        return client;
-    }
+    private static Task<HttpClient> SignedInAsync(TestApp app, Role role) => FormSignIn.ClientAsync(app, role);
 
-    private static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string page, string handler, IEnumerable<KeyValuePair<string, string>> fields)
-    {
-        var html = await client.GetStringAsync(page);
-        return await client.PostAsync($"{page}?handler={handler}",
-            new FormUrlEncodedContent([.. fields, new("__RequestVerificationToken", FormSignIn.Antiforgery(html))]));
-    }
+    private static Task<HttpResponseMessage> PostFormAsync(HttpClient client, string page, string handler, IEnumerable<KeyValuePair<string, string>> fields) =>
+        FormSignIn.PostFormAsync(client, page, handler, fields);
 
     [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
     public async Task TheCoordinationCentreMergesAndSplitsIncidentsFromThePageAndOthersAreRefused(string db)

@@ -34,24 +34,15 @@ public sealed class SmsTests(Apps apps)
             .Content.ReadFromJsonAsync<ReportsApi.SmsAnswer>(Json.Options))!;
         var page = $"/reports/{answer.Id}";
 
-        async Task<HttpClient> SignedInAsync(Role role)
-        {
-            var client = new HttpClient(new HttpClientHandler { CookieContainer = new System.Net.CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = app.Address };
-            Assert.Equal(HttpStatusCode.Redirect, (await FormSignIn.PostAsync(client, TestApp.Email(role), TestApp.Password)).StatusCode);
-            return client;
-        }
-        async Task<HttpResponseMessage> PostAsync(HttpClient client, params (string, string)[] fields)
-        {
-            var html = await client.GetStringAsync(page);
-            return await client.PostAsync($"{page}?handler=Structure", Form([.. fields, ("__RequestVerificationToken", FormSignIn.Antiforgery(html))]));
-        }
+        Task<HttpResponseMessage> PostAsync(HttpClient client, params (string, string)[] fields) =>
+            FormSignIn.PostFormAsync(client, page, "Structure", fields.Select(f => new KeyValuePair<string, string>(f.Item1, f.Item2)));
 
         // A verifier reads the report but is not offered the form, and a hand-made post is refused.
-        using var verifier = await SignedInAsync(Role.Verifier);
+        using var verifier = await FormSignIn.ClientAsync(app, Role.Verifier);
         Assert.DoesNotContain("data-testid=\"structure-form\"", await verifier.GetStringAsync(page));
         Assert.Equal("/account/denied", (await PostAsync(verifier, ("occurredOn", "2026-11-20"))).Headers.Location!.AbsolutePath);
 
-        using var coordinator = await SignedInAsync(Role.Coordinator);
+        using var coordinator = await FormSignIn.ClientAsync(app, Role.Coordinator);
         var form = await coordinator.GetStringAsync(page);
         Assert.Contains("data-testid=\"structure-form\"", form);
         Assert.Contains(text, WebUtility.HtmlDecode(form)); // the message as it came, beside the form
