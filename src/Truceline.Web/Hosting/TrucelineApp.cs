@@ -109,6 +109,7 @@ public static class TrucelineApp
         }));
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         services.AddLocalization();
+        services.AddSingleton<Microsoft.Extensions.Localization.IStringLocalizerFactory, JsonStringLocalizerFactory>();
         services.AddRazorPages(o =>
         {
             o.Conventions.AuthorizeFolder("/Plans");
@@ -119,14 +120,13 @@ public static class TrucelineApp
             o.Conventions.AllowAnonymousToPage("/Aid/Index");
             o.Conventions.AllowAnonymousToPage("/Aid/Daily");
             o.Conventions.AllowAnonymousToFolder("/Log");
+            o.Conventions.AllowAnonymousToFolder("/Public");
+            // The public portal's plan pages: the access rule's query filter shows a signed-out visitor public records only.
+            o.Conventions.AllowAnonymousToPage("/Plans/Overview");
+            o.Conventions.AllowAnonymousToPage("/Plans/Dependencies");
+            o.Conventions.AllowAnonymousToPage("/Plans/Provision");
         }).AddViewLocalization();
-        services.Configure<RequestLocalizationOptions>(o =>
-        {
-            // English now; Arabic and Hebrew are added as resources, and the layout already follows the culture's direction.
-            o.SetDefaultCulture("en");
-            o.AddSupportedCultures("en");
-            o.AddSupportedUICultures("en");
-        });
+        services.Configure<RequestLocalizationOptions>(Languages.Configure);
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -139,7 +139,8 @@ public static class TrucelineApp
                 await Problems.WriteAsync(http, http.Response.StatusCode, ReasonPhrase(http.Response.StatusCode), DefaultDetail(http));
             }
         });
-        app.UseRequestLocalization();
+        // Pages only: the API and open data answer the same bytes whatever the caller's language (numbers, dates, CSV).
+        app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/api"), b => b.UseRequestLocalization());
         app.UseStaticFiles();
         app.UseRouting();
         app.UseOpenRosaVersionHeader();
@@ -173,6 +174,7 @@ public static class TrucelineApp
         app.MapAidApi();
         Truceline.Web.Transparency.LogApi.MapLogApi(app);
         Truceline.Web.Transparency.OpenDataApi.MapOpenDataApi(app);
+        app.MapLanguageSwitch();
         app.MapRazorPages();
         return app;
     }

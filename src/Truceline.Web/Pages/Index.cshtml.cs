@@ -4,6 +4,7 @@ using Truceline.Web.Plans;
 
 namespace Truceline.Web.Pages;
 
+/// <summary>Signed in: the plans this user follows. Signed out: the public portal, with the public plans only (the access rule's filter decides).</summary>
 public sealed class IndexModel(TrucelineDb db) : PageModel
 {
     public bool SignedIn { get; private set; }
@@ -13,10 +14,7 @@ public sealed class IndexModel(TrucelineDb db) : PageModel
     public async Task OnGetAsync(CancellationToken ct)
     {
         SignedIn = User.Identity?.IsAuthenticated == true;
-        if (SignedIn)
-        {
-            Plans = (await PlansApi.ListPlans(db, ct)).Value!;
-            ViewData["Simulated"] = Plans.Any(p => p.Simulated);
-        }
+        Plans = (await PlansApi.ListPlans(db, ct)).Value!;
+        ViewData["Simulated"] = Plans.Any(p => p.Simulated);
     }
 }

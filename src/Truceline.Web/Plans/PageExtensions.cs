@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Truceline.Plans;
 
@@ -14,4 +15,11 @@ public static class PageExtensions
             page.ViewData["SimulatedNote"] = agreement.SimulatedNote;
         }
     }
+
+    /// <summary>
+    /// Signed out, a record that is not public is indistinguishable from one that does not exist: both lead to the
+    /// sign-in page, so that a member of staff following a link gets there, and a visitor learns nothing.
+    /// </summary>
+    public static IActionResult NotFoundOrSignIn(this PageModel page) =>
+        page.User.Identity?.IsAuthenticated == true ? page.NotFound() : page.Challenge();
 }

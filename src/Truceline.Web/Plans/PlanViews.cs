@@ -30,7 +30,7 @@ public sealed record KnockOnView(string Provision, DateOnly FinishBefore, DateOn
 
 public sealed record SlipView(string Provision, DateOnly To, bool Simulated, IReadOnlyList<KnockOnView> KnockOn);
 
-public sealed record HistoryView(int From, int To, string ToLabel, DateOnly EffectiveOn, string Evidence, string? Source, string RecordedBy, DateTime RecordedAt);
+public sealed record HistoryView(Guid Id, int From, int To, string ToLabel, DateOnly EffectiveOn, string Evidence, string? Source, string RecordedBy, DateTime RecordedAt);
 
 public sealed record AmendmentView(DateOnly? From, DateOnly To, DateOnly AmendedOn, string Reason, string RecordedBy);
 

@@ -132,7 +132,7 @@ public static class PlansApi
             return outcome.Failure!.ToProblem();
         }
         var c = outcome.Value!;
-        return TypedResults.Ok(new HistoryView(c.FromStatus, c.ToStatus, ImplementationStatus.Label(c.ToStatus), c.EffectiveOn, c.Evidence, c.SourceRef, c.RecordedBy, c.RecordedAt));
+        return TypedResults.Ok(new HistoryView(c.Id, c.FromStatus, c.ToStatus, ImplementationStatus.Label(c.ToStatus), c.EffectiveOn, c.Evidence, c.SourceRef, c.RecordedBy, c.RecordedAt));
     }
 
     public sealed record DeadlineResult(AmendmentView Amendment, IReadOnlyList<KnockOnView> KnockOn);

@@ -29,7 +29,7 @@ public static class ProvisionDetails
             p.Id, s.Agreement.Id, s.Agreement.Code, p.Code, p.Title, p.Text, s.Phases.First(ph => ph.Id == p.PhaseId).Code, p.SourceRef, p.SourceQuote,
             p.Obliges, p.Responsible, p.Deadline, p.DurationDays, p.Status, ImplementationStatus.Label(p.Status),
             a.StateOf(id).Lower(), a.ProjectedFinish(id), a.AtRisk(id), p.Classification.Lower(), simulated,
-            history.Select(h => new HistoryView(h.FromStatus, h.ToStatus, ImplementationStatus.Label(h.ToStatus), h.EffectiveOn, h.Evidence, h.SourceRef, h.RecordedBy, h.RecordedAt)).ToList(),
+            history.Select(h => new HistoryView(h.Id, h.FromStatus, h.ToStatus, ImplementationStatus.Label(h.ToStatus), h.EffectiveOn, h.Evidence, h.SourceRef, h.RecordedBy, h.RecordedAt)).ToList(),
             amendments.Select(h => new AmendmentView(h.FromDeadline, h.ToDeadline, h.AmendedOn, h.Reason, h.RecordedBy)).ToList(),
             s.Dependencies.Where(d => d.DependentId == id).Select(d => PlanViews.Dependency(s, d)).ToList(),
             s.Dependencies.Where(d => d.PrerequisiteId == id).Select(d => PlanViews.Dependency(s, d)).ToList(),

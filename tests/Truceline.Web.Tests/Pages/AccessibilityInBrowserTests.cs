@@ -9,7 +9,7 @@ namespace Truceline.Web.Tests.Pages;
 
 /// <summary>
 /// axe-core (vendored: tests/Truceline.Web.Tests/Vendor/axe-core) run in Chromium over the public pages, with data on
-/// them: no serious or critical violation. Minor and moderate findings are not counted here.
+/// them, in English, Arabic and Hebrew: no serious or critical violation. Minor and moderate findings are not counted here.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class AccessibilityInBrowserTests
@@ -39,7 +39,12 @@ public sealed class AccessibilityInBrowserTests
         {
             var page = await (await browser.NewContextAsync()).NewPageAsync();
             var failures = new List<string>();
-            foreach (var path in new[] { "/aid?from=2026-11-14&to=2026-11-21", "/aid/daily?stage=offloaded&from=2026-11-14&to=2026-11-21", "/log", "/log/entries/0", "/account/signin" })
+            var paths = new[]
+            {
+                "/", "/public/incidents", $"/plans/{plan}", $"/provisions/{provision}", "/aid?from=2026-11-14&to=2026-11-21",
+                "/aid/daily?stage=offloaded&from=2026-11-14&to=2026-11-21", "/log", "/log/entries/0", "/account/signin",
+            };
+            foreach (var path in from language in new[] { "en", "ar", "he" } from p in paths select p + (p.Contains('?') ? "&" : "?") + "lang=" + language)
             {
                 await page.GotoAsync(new Uri(app.Address, path).ToString());
                 await page.AddScriptTagAsync(new() { Path = Axe });

@@ -18,14 +18,59 @@ public sealed class PageAccessTests(Apps apps)
     }
 
     [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
-    public async Task PlanPagesNeedSignIn(string db)
+    public async Task SignedOutAVisitorReadsPublicPlansButARestrictedPlanOrProvisionLeadsToSignIn(string db)
     {
         var app = await apps.Get(db);
-        var plan = await app.ImportGazaPlanAsync();
+        var open = await app.ImportGazaPlanAsync();
+        var closed = "closed-" + Guid.NewGuid().ToString("N")[..8];
+        var json = (await File.ReadAllTextAsync(TestFiles.GazaPlan)).Replace("\"code\": \"gaza-cp\"", $"\"code\": \"{closed}\"", StringComparison.Ordinal);
+        var at = json.IndexOf("\"classification\": \"public\"", StringComparison.Ordinal); // the agreement's own, first in the file
+        json = json[..at] + "\"classification\": \"restricted\"" + json[(at + "\"classification\": \"public\"".Length)..];
+        using (var admin = app.Client(Role.Administrator))
+        {
+            Assert.Equal(HttpStatusCode.Created, (await admin.PostAsync("/api/v1/plans", new StringContent(json, System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+        }
+        var isf = await app.ProvisionIdAsync(open, "P2-ISF-DEPLOY");
+        using (var coordinator = app.Client(Role.Coordinator))
+        {
+            Assert.True((await coordinator.PostAsync($"/api/v1/provisions/{isf}/status", new StringContent(
+                "{\"status\":1,\"evidence\":\"First contingent arrived (simulated)\"}", System.Text.Encoding.UTF8, "application/json"))).IsSuccessStatusCode);
+        }
+        var hidden = await app.ProvisionIdAsync(closed, "P2-ISF-DEPLOY");
+
         using var anonymous = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = app.Address };
-        var response = await anonymous.GetAsync($"/plans/{plan}");
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.StartsWith("/account/signin", response.Headers.Location!.PathAndQuery);
+        var home = await anonymous.GetStringAsync("/");
+        Assert.Contains($"href=\"/plans/{open}\"", home);
+        Assert.DoesNotContain(closed, home);
+        foreach (var path in new[] { $"/plans/{closed}", $"/plans/{closed}/dependencies", $"/provisions/{hidden}", "/plans/no-such-plan", $"/provisions/{Guid.NewGuid()}" })
+        {
+            var refused = await anonymous.GetAsync(path);
+            Assert.True(refused.StatusCode == HttpStatusCode.Redirect, $"{path}: {(int)refused.StatusCode}");
+            Assert.StartsWith("/account/signin", refused.Headers.Location!.PathAndQuery);
+        }
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync($"/plans/{open}/dependencies")).StatusCode);
+        var overview = await anonymous.GetStringAsync($"/plans/{open}");
+        Assert.Contains("data-testid=\"phase-", overview);
+
+        // The provision: its public history, linked to the log; not the restricted metric, nor who recorded what, nor any form.
+        var page = WebUtility.HtmlDecode(await anonymous.GetStringAsync($"/provisions/{isf}"));
+        Assert.Contains("First contingent arrived (simulated)", page);
+        Assert.DoesNotContain("ISF personnel deployed", page);
+        Assert.DoesNotContain("Recorded by", page);
+        Assert.DoesNotContain(TestApp.Email(Role.Coordinator), page);
+        Assert.DoesNotContain("<form method=\"post\"", page);
+        var link = System.Text.RegularExpressions.Regex.Match(page, "href=\"(/log/records/provision-status/[0-9a-f-]+)\" data-testid=\"history-log\"").Groups[1].Value;
+        var record = await anonymous.GetAsync(link);
+        Assert.Equal(HttpStatusCode.Redirect, record.StatusCode);
+        var entry = await anonymous.GetStringAsync(record.Headers.Location!.OriginalString);
+        Assert.Contains("First contingent arrived (simulated)", WebUtility.HtmlDecode(entry));
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/log/records/provision-status/{Guid.NewGuid()}")).StatusCode);
+
+        // Signed in, the same restricted plan is there for a participating organisation.
+        using var coordinatorPages = await SignedInAsync(app, Role.Coordinator);
+        Assert.Equal(HttpStatusCode.OK, (await coordinatorPages.GetAsync($"/plans/{closed}")).StatusCode);
+        using var outsider = await SignedInAsync(app, Role.Analyst);
+        Assert.Equal(HttpStatusCode.NotFound, (await outsider.GetAsync($"/plans/{closed}")).StatusCode);
     }
 
     [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]

@@ -430,6 +430,21 @@ public sealed class LogTests
         var feature = Assert.Single(geo["features"]!.AsArray())!;
         Assert.Equal("[34.3,31.35]", feature["geometry"]!["coordinates"]!.ToJsonString());
         Assert.Equal((0L, 2), ((long)feature["properties"]!["entry"]!, feature["properties"]!["findings"]!.AsArray().Count));
+
+        // The portal shows the same published record: findings by organisation, the place rounded, a link to the entry; counted by day.
+        var portal = WebUtility.HtmlDecode(await anonymous.GetStringAsync("/public/incidents?from=2026-11-01&to=2026-11-01"));
+        Assert.Contains("<a href=\"/log/entries/0\" data-testid=\"incident-log-link\">Log entry #0</a>", portal);
+        Assert.Contains("Finding of <strong>Second mission (simulated)</strong>: Verified · Confirmed on site (simulated) · responsible: undetermined · dissent: Attribution unclear", portal);
+        Assert.Contains("\"lat\":31.35,\"lon\":34.3", portal);
+        Assert.Contains("<strong>1</strong> incidents", portal);
+        Assert.DoesNotContain("31.34567", portal);
+        Assert.DoesNotContain("Ana Verifier", portal);
+        Assert.Contains("No concluded incident has been published for this period.", await anonymous.GetStringAsync("/public/incidents?from=2026-10-01&to=2026-10-02"));
+        var arabic = WebUtility.HtmlDecode(await anonymous.GetStringAsync("/public/incidents?from=2026-11-01&to=2026-11-01&lang=ar"));
+        var ar = JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(Path.Combine(TestFiles.Root, "src", "Truceline.Web", "Languages", "ar.json")))!;
+        Assert.Contains($"<span class=\"state verified\">{ar["Verified"]}</span>", arabic);
+        var record = await new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = app.Address }.GetAsync($"/log/records/incident-conclusion/{id}");
+        Assert.Equal("/log/entries/0", record.Headers.Location!.OriginalString);
     }
 
     [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]

@@ -17,6 +17,9 @@ public sealed class EntryModel(TrucelineDb db, NoteSigner signer) : PageModel
 
     public string Key => signer.Verifier.ToString();
 
+    /// <summary>Every entry of the same record, oldest first: the record's corrections in order.</summary>
+    public IReadOnlyList<(long Index, DateTime PublishedAt)> Versions { get; private set; } = [];
+
     public async Task<IActionResult> OnGetAsync(long index, CancellationToken ct)
     {
         var entry = await db.LogEntries.AsNoTracking().FirstOrDefaultAsync(e => e.Index == index, ct);
@@ -25,6 +28,9 @@ public sealed class EntryModel(TrucelineDb db, NoteSigner signer) : PageModel
             return NotFound();
         }
         Entry = entry;
+        Versions = (await db.LogEntries.AsNoTracking().Where(e => e.Kind == entry.Kind && e.RecordId == entry.RecordId)
+            .OrderBy(e => e.Index).Select(e => new { e.Index, e.PublishedAt }).ToListAsync(ct))
+            .Select(v => (v.Index, v.PublishedAt)).ToList();
         try
         {
             Pretty = JsonNode.Parse(entry.Body)!.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });

@@ -24,7 +24,7 @@ public sealed class DependenciesModel(TrucelineDb db, TimeProvider time) : PageM
         Snapshot = await PlanSnapshot.LoadAsync(db, plan, time, ct);
         if (Snapshot is null)
         {
-            return NotFound();
+            return this.NotFoundOrSignIn();
         }
         this.MarkSimulated(Snapshot.Agreement);
         var analysis = Snapshot.Graph.Analyse(Snapshot.Today);

@@ -33,7 +33,7 @@ public sealed class OverviewModel(TrucelineDb db, TimeProvider time) : PageModel
         var snapshot = _snapshot = await PlanSnapshot.LoadAsync(db, plan, time, ct);
         if (snapshot is null)
         {
-            return NotFound();
+            return this.NotFoundOrSignIn();
         }
         Overview = PlanViews.Overview(snapshot);
         Sequencing = PlanViews.Sequencing(snapshot);

@@ -40,11 +40,16 @@ public sealed class ProvisionModel(TrucelineDb db, TimeProvider time) : PageMode
 
     public bool CanReadAudit => User.Can(Permission.ReadAudit);
 
+    public bool SignedIn => User.Identity?.IsAuthenticated == true;
+
+    /// <summary>Which of this provision's status changes and observations are in the transparency log ("kind/id"), to link each to its entry.</summary>
+    public IReadOnlySet<string> Published { get; private set; } = new HashSet<string>();
+
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct))
         {
-            return NotFound();
+            return this.NotFoundOrSignIn();
         }
         if (KnockOnJson is not null)
         {
@@ -143,6 +148,13 @@ public sealed class ProvisionModel(TrucelineDb db, TimeProvider time) : PageMode
                 .Join(db.Incidents.Where(i => i.AgreementId == snapshot.Agreement.Id), f => f.IncidentId, i => i.Id, (f, i) => new { i, f.Conclusion })
                 .ToListAsync(ct))
             .GroupBy(x => x.i.Id).Select(g => (g.First().i, string.Join(", ", g.Select(x => x.Conclusion.ToString()).Distinct()))).ToList();
+        var ids = Detail.History.Select(h => h.Id.ToString()).Concat(Detail.Metrics.SelectMany(m => m.Observations).Select(o => o.Id.ToString()))
+            .Concat(Incidents.Select(i => i.Incident.Id.ToString())).ToList();
+        Published = (await db.LogEntries.AsNoTracking()
+                .Where(e => (e.Kind == Truceline.Transparency.Publications.ProvisionStatus || e.Kind == Truceline.Transparency.Publications.MetricObservation
+                             || e.Kind == Truceline.Transparency.Publications.IncidentConclusion) && ids.Contains(e.RecordId))
+                .Select(e => e.Kind + "/" + e.RecordId).Distinct().ToListAsync(ct))
+            .ToHashSet(StringComparer.Ordinal);
         if (CanReadAudit)
         {
             Audit = await ProvisionDetails.AuditAsync(db, id, ct);

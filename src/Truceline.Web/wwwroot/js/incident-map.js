@@ -23,7 +23,7 @@
     var cluster = L.markerClusterGroup ? L.markerClusterGroup() : L.layerGroup();
     data.incidents.forEach(function (i) {
         var m = L.circleMarker([i.lat, i.lon], { radius: 7, color: colours[i.state] || "#333", fillOpacity: 0.8 });
-        m.bindPopup('<a href="/incidents/' + i.id + '">' + i.day + " · " + i.type.replace(/</g, "&lt;") + "</a><br>" + i.state + " · " + i.confidence);
+        m.bindPopup('<a href="' + (data.link || "/incidents/") + i.id + '">' + i.day + " · " + i.type.replace(/</g, "&lt;") + "</a><br>" + i.state + (i.confidence ? " · " + i.confidence : ""));
         cluster.addLayer(m);
     });
     cluster.addTo(map);
