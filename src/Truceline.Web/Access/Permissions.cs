@@ -20,6 +20,12 @@ public enum Permission
     RegisterConsignments,
     RecordImpediments,
     ManageAidFigures,
+    /// <summary>Enter a complaint taken by phone or in person.</summary>
+    EnterGrievances,
+    /// <summary>Triage, refer, decline, answer and close the complaints one's organisation handles.</summary>
+    HandleGrievances,
+    /// <summary>Name the organisation that receives complaints, and the deadlines per severity.</summary>
+    ConfigureGrievances,
 }
 
 /// <summary>Which roles may do what: the one table every endpoint and page consults.</summary>
@@ -45,6 +51,11 @@ public static class Permissions
         Permission.RegisterConsignments => [Role.Administrator, Role.Coordinator, Role.Agency],
         Permission.RecordImpediments => [Role.Administrator, Role.Coordinator, Role.Agency, Role.Monitor],
         Permission.ManageAidFigures => [Role.Administrator, Role.Coordinator],
+        // Anyone who meets civilians may write down a complaint for them; it goes to the grievance officers.
+        Permission.EnterGrievances => [Role.Coordinator, Role.Monitor, Role.Agency, Role.GrievanceOfficer, Role.SafeguardingOfficer, Role.GrievanceSupervisor],
+        // Not administrators: complaints are read by the officers designated for them (ADR-014).
+        Permission.HandleGrievances => [Role.GrievanceOfficer, Role.SafeguardingOfficer, Role.GrievanceSupervisor],
+        Permission.ConfigureGrievances => [Role.Administrator],
     };
 
     public static string Policy(Permission permission) => $"perm:{permission}";

@@ -30,6 +30,9 @@ public static class DemoData
         (Role.Agency, "Humanitarian agency (simulated)", true, null),
         (Role.Donor, "Donor group (simulated)", false, null),
         (Role.Analyst, "Research institute (simulated)", false, null),
+        (Role.GrievanceOfficer, "Humanitarian agency (simulated)", true, null),
+        (Role.SafeguardingOfficer, "Humanitarian agency (simulated)", true, null),
+        (Role.GrievanceSupervisor, "Humanitarian agency (simulated)", true, null),
     ];
 
     public static bool IsLoaded(TrucelineDb db) => db.Settings.Any(s => s.Key == LoadedKey);

@@ -21,6 +21,7 @@ public static class FormFailures
             FailureKind.Conflict => StatusCodes.Status409Conflict,
             FailureKind.Forbidden => StatusCodes.Status403Forbidden,
             FailureKind.Invalid or FailureKind.NotFound => StatusCodes.Status422UnprocessableEntity,
+            FailureKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
         };
     }
 

@@ -35,6 +35,8 @@ public static class Languages
         o.RequestCultureProviders =
         [
             new CustomRequestCultureProvider(ctx => Task.FromResult(Chosen(ctx.Request.Query[QueryName]) ?? Chosen(ctx.Request.Cookies[CookieName]))),
+            // The complaint pages are Arabic first: the browser's own language does not override it, a choice does.
+            new CustomRequestCultureProvider(ctx => Task.FromResult(ctx.Request.Path.StartsWithSegments("/complaint") ? Chosen("ar") : null)),
             new AcceptLanguageHeaderRequestCultureProvider(),
         ];
     }

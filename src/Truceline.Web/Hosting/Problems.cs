@@ -25,6 +25,7 @@ public static class Problems
             FailureKind.Conflict => StatusCodes.Status409Conflict,
             FailureKind.Invalid => StatusCodes.Status422UnprocessableEntity,
             FailureKind.Forbidden => StatusCodes.Status403Forbidden,
+            FailureKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
         };
         var extensions = failure.Errors is null ? null : new Dictionary<string, object?> { ["errors"] = failure.Errors };
         return TypedResults.Problem(failure.Detail, statusCode: status, title: failure.Title, extensions: extensions);

@@ -55,6 +55,26 @@ public static class TrucelineApp
         services.AddSingleton(options.PersonalData ?? Truceline.Access.PersonalData.FromFile(options.Database.PersonalDataKeyFile));
         services.AddSingleton(options.LogSigner ?? Truceline.Transparency.LogKey.FromFile(options.Database.LogKeyFile, time));
         services.AddHostedService<Truceline.Web.Transparency.CheckpointSigner>();
+        services.AddHttpClient("sms", c => c.Timeout = TimeSpan.FromSeconds(15));
+        services.AddSingleton<Truceline.Web.Grievances.SmsOutbox>();
+        services.AddHostedService<Truceline.Web.Grievances.GrievanceEscalator>();
+        services.AddRateLimiter(o =>
+        {
+            o.OnRejected = async (context, ct) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "60";
+                await Problems.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, "Too many attempts",
+                    "Too many tracking codes were tried from this address; wait a minute and try again.");
+            };
+            // A tracking code is the key to a complaint: tries are limited per address. 30 a minute leaves room for many phones
+            // behind one carrier NAT; against 31^10 possible codes, guessing stays hopeless at that rate.
+            o.AddPolicy(Truceline.Web.Grievances.GrievancesApi.TrackingPolicy, http => System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = builder.Configuration.GetValue("Grievances:TrackingPerMinute", 30), Window = TimeSpan.FromMinutes(1), QueueLimit = 0,
+                }));
+        });
         services.AddScoped(sp =>
         {
             var db = options.Database.CreateContext(time);
@@ -121,6 +141,8 @@ public static class TrucelineApp
             o.Conventions.AllowAnonymousToPage("/Aid/Daily");
             o.Conventions.AllowAnonymousToFolder("/Log");
             o.Conventions.AllowAnonymousToFolder("/Public");
+            o.Conventions.AllowAnonymousToFolder("/Complaint");
+            o.Conventions.AuthorizeFolder("/Grievances", Permissions.Policy(Permission.HandleGrievances));
             // The public portal's plan pages: the access rule's query filter shows a signed-out visitor public records only.
             o.Conventions.AllowAnonymousToPage("/Plans/Overview");
             o.Conventions.AllowAnonymousToPage("/Plans/Dependencies");
@@ -143,6 +165,7 @@ public static class TrucelineApp
         app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/api"), b => b.UseRequestLocalization());
         app.UseStaticFiles();
         app.UseRouting();
+        app.UseRateLimiter();
         app.UseOpenRosaVersionHeader();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -174,6 +197,7 @@ public static class TrucelineApp
         app.MapAidApi();
         Truceline.Web.Transparency.LogApi.MapLogApi(app);
         Truceline.Web.Transparency.OpenDataApi.MapOpenDataApi(app);
+        Truceline.Web.Grievances.GrievancesApi.MapGrievancesApi(app);
         app.MapLanguageSwitch();
         app.MapRazorPages();
         return app;

@@ -74,8 +74,8 @@ public static class ReportsApi
 
     public sealed record SmsAnswer(Guid Id, bool Duplicate);
 
-    public static async Task<Results<Ok<SmsAnswer>, ProblemHttpResult>> PostSms(HttpRequest request, ClaimsPrincipal user, TrucelineDb db, PersonalData personalData,
-        TimeProvider time, CancellationToken ct)
+    /// <summary>The message a gateway posts (form-encoded or multipart, at most 64 KiB, UTF-8), or the problem with the post.</summary>
+    public static async Task<(ReceiveSms.Message? Message, ProblemHttpResult? Problem)> ReadSmsAsync(HttpRequest request, CancellationToken ct)
     {
         Func<string, string?> field;
         if (request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true)
@@ -84,7 +84,7 @@ public static class ReportsApi
             var fields = body.Succeeded ? FormDecoder.Decode(body.Value!) : body.Failure!;
             if (!fields.Succeeded)
             {
-                return fields.Failure!.ToProblem();
+                return (null, fields.Failure!.ToProblem());
             }
             field = name => fields.Value!.GetValueOrDefault(name);
         }
@@ -92,7 +92,7 @@ public static class ReportsApi
         {
             if (request.ContentLength > 64 * 1024)
             {
-                return TypedResults.Problem("An SMS form post may be at most 64 KiB.", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too large");
+                return (null, TypedResults.Problem("An SMS form post may be at most 64 KiB.", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too large"));
             }
             IFormCollection form;
             try
@@ -105,22 +105,32 @@ public static class ReportsApi
             }
             catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
             {
-                return TypedResults.Problem($"The multipart form could not be read: {e.Message}", statusCode: StatusCodes.Status400BadRequest, title: "Bad request");
+                return (null, TypedResults.Problem($"The multipart form could not be read: {e.Message}", statusCode: StatusCodes.Status400BadRequest, title: "Bad request"));
             }
             // Multipart parts are decoded by ASP.NET; invalid UTF-8 shows as U+FFFD.
             if (form.Any(kv => kv.Value.ToString().Contains('\uFFFD', StringComparison.Ordinal)))
             {
-                return Failure.Invalid("body", "arrived with a broken encoding (not UTF-8); nothing was stored").ToProblem();
+                return (null, Failure.Invalid("body", "arrived with a broken encoding (not UTF-8); nothing was stored").ToProblem());
             }
             field = name => form.TryGetValue(name, out var v) ? v.ToString() : null;
         }
         else
         {
-            return TypedResults.Problem("Send the message as form fields (application/x-www-form-urlencoded or multipart/form-data).", statusCode: 415, title: "Unsupported media type");
+            return (null, TypedResults.Problem("Send the message as form fields (application/x-www-form-urlencoded or multipart/form-data).", statusCode: 415, title: "Unsupported media type"));
         }
-        var message = ReceiveSms.FromForm(field);
+        return (ReceiveSms.FromForm(field), null);
+    }
+
+    public static async Task<Results<Ok<SmsAnswer>, ProblemHttpResult>> PostSms(HttpRequest request, ClaimsPrincipal user, TrucelineDb db, PersonalData personalData,
+        TimeProvider time, CancellationToken ct)
+    {
+        var (message, problem) = await ReadSmsAsync(request, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
         var viewer = user.ToViewer();
-        var outcome = await ReceiveSms.RunAsync(db, personalData, message, new SubmitReport.Submitter(Channel.Sms, viewer.UserId, viewer.OrganisationId), time, ct);
+        var outcome = await ReceiveSms.RunAsync(db, personalData, message!, new SubmitReport.Submitter(Channel.Sms, viewer.UserId, viewer.OrganisationId), time, ct);
         return outcome.Succeeded ? TypedResults.Ok(new SmsAnswer(outcome.Value!.Report.Id, !outcome.Value.Created)) : outcome.Failure!.ToProblem();
     }
 

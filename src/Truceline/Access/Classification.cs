@@ -17,6 +17,12 @@ public enum Role
     Agency,
     Donor,
     Analyst,
+    /// <summary>Handles the complaints of the organisation's caseload; reads the complainants' contact details.</summary>
+    GrievanceOfficer,
+    /// <summary>Handles the sensitive complaints (sexual exploitation and abuse, threats to safety); no one else reads them.</summary>
+    SafeguardingOfficer,
+    /// <summary>Receives the organisation's complaints whose deadlines were missed.</summary>
+    GrievanceSupervisor,
 }
 
 /// <summary>
@@ -46,6 +52,9 @@ public static class RoleNames
         Role.Agency => "agency",
         Role.Donor => "donor",
         Role.Analyst => "analyst",
+        Role.GrievanceOfficer => "grievance-officer",
+        Role.SafeguardingOfficer => "safeguarding-officer",
+        Role.GrievanceSupervisor => "grievance-supervisor",
     };
 
     public static bool TryParse(string? text, out Role role)
@@ -66,6 +75,9 @@ public static class RoleNames
     public static string ConfidentialToken(Role role) => $"|role:{role}|";
 
     public static string ConfidentialToken(Guid organisationId) => $"|org:{organisationId}|";
+
+    /// <summary>Readers who hold a role in one organisation (both at once): "role:ROLE@org:{guid}".</summary>
+    public static string RoleAtOrganisationToken(Role role, Guid organisationId) => $"|role:{role}@org:{organisationId}|";
 
     /// <summary>Readers who speak for a party (its liaison office): "party:CODE".</summary>
     public static string PartyToken(string partyCode) => $"|party:{partyCode}|";

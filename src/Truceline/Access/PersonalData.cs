@@ -22,6 +22,9 @@ public sealed class PersonalData
         _key = key;
     }
 
+    /// <summary>Whether a stored value is ciphertext of this system (rather than text kept in clear).</summary>
+    public static bool IsProtected(string? stored) => stored?.StartsWith(Prefix, StringComparison.Ordinal) == true;
+
     public static PersonalData FromFile(string path)
     {
         if (!File.Exists(path))

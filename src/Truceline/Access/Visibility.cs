@@ -18,7 +18,7 @@ public static class Visibility
                 && ((db.ViewerOrganisationId != null && e.OwnerOrganisationId == db.ViewerOrganisationId)
                     || (e.ConfidentialTo != null
                         && (e.ConfidentialTo.Contains(db.ViewerOrganisationToken) || e.ConfidentialTo.Contains(db.ViewerRoleToken)
-                            || e.ConfidentialTo.Contains(db.ViewerPartyToken)))));
+                            || e.ConfidentialTo.Contains(db.ViewerPartyToken) || e.ConfidentialTo.Contains(db.ViewerRoleAtOrganisationToken)))));
 
     /// <summary>Both conditions, as one filter expression (EF Core allows one query filter per entity).</summary>
     public static Expression<Func<T, bool>> And<T>(this Expression<Func<T, bool>> first, Expression<Func<T, bool>> second)
@@ -43,5 +43,6 @@ public static class Visibility
             && (record.OwnerOrganisationId == org
                 || (record.ConfidentialTo?.Contains(RoleNames.ConfidentialToken(org), StringComparison.Ordinal) ?? false)
                 || (viewer.Role is { } role && (record.ConfidentialTo?.Contains(RoleNames.ConfidentialToken(role), StringComparison.Ordinal) ?? false))
-                || (viewer.PartyCode is { } party && (record.ConfidentialTo?.Contains(RoleNames.PartyToken(party), StringComparison.Ordinal) ?? false))));
+                || (viewer.PartyCode is { } party && (record.ConfidentialTo?.Contains(RoleNames.PartyToken(party), StringComparison.Ordinal) ?? false))
+                || (viewer.Role is { } r && (record.ConfidentialTo?.Contains(RoleNames.RoleAtOrganisationToken(r, org), StringComparison.Ordinal) ?? false))));
 }

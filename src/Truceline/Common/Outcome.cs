@@ -6,6 +6,8 @@ public enum FailureKind
     Conflict,
     Invalid,
     Forbidden,
+    /// <summary>The system is not set up for this yet (for example no organisation receives complaints).</summary>
+    Unavailable,
 }
 
 /// <summary>An expected rule failure: mapped to a ProblemDetails answer by the web layer, never thrown.</summary>

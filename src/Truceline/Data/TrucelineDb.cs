@@ -29,6 +29,11 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
 
     public string ViewerRoleToken => Viewer.Role is { } role ? RoleNames.ConfidentialToken(role) : "|none|";
 
+    public string ViewerRoleAtOrganisationToken => Viewer is { Role: { } role, OrganisationId: { } org } ? RoleNames.RoleAtOrganisationToken(role, org) : "|none|";
+
+    /// <summary>The console (not a signed-in administrator): the only viewer who reads every complaint.</summary>
+    public bool ViewerIsSystem => Viewer.SeesAll && Viewer.UserId == null;
+
     public string ViewerPartyToken => Viewer.PartyCode is { } party ? RoleNames.PartyToken(party) : "|none|";
 
     public DbSet<Organisation> Organisations => Set<Organisation>();
@@ -74,6 +79,12 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
     public DbSet<Incidents.Finding> Findings => Set<Incidents.Finding>();
 
     public DbSet<Incidents.Reply> Replies => Set<Incidents.Reply>();
+
+    public DbSet<Grievances.Grievance> Grievances => Set<Grievances.Grievance>();
+
+    public DbSet<Grievances.GrievanceEvent> GrievanceEvents => Set<Grievances.GrievanceEvent>();
+
+    public DbSet<Grievances.GrievanceDeadline> GrievanceDeadlines => Set<Grievances.GrievanceDeadline>();
     public DbSet<Incidents.Evidence> Evidence => Set<Incidents.Evidence>();
 
     public DbSet<Aid.Consignment> Consignments => Set<Aid.Consignment>();
@@ -124,6 +135,10 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
         builder.Properties<Aid.CommodityCategory>().HaveConversion<string>();
         builder.Properties<Aid.ImpedimentKind>().HaveConversion<string>();
         builder.Properties<Aid.ImpedimentReason>().HaveConversion<string>();
+        builder.Properties<Grievances.GrievanceChannel>().HaveConversion<string>();
+        builder.Properties<Grievances.GrievanceCategory>().HaveConversion<string>();
+        builder.Properties<Grievances.GrievanceSeverity>().HaveConversion<string>();
+        builder.Properties<Grievances.GrievanceState>().HaveConversion<string>();
         builder.Properties<List<string>>().HaveConversion<StringListConverter, StringListComparer>();
         // Every instant is UTC; SQLite keeps text and would hand them back without their kind.
         builder.Properties<DateTime>().HaveConversion<UtcConverter>();
@@ -188,6 +203,13 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
         b.Entity<Incidents.Finding>().HasOne<Incidents.Incident>().WithMany().HasForeignKey(f => f.IncidentId).OnDelete(DeleteBehavior.Restrict);
         b.Entity<Incidents.Finding>().HasIndex(f => new { f.IncidentId, f.VerifierUserId }).IsUnique();
         b.Entity<Incidents.Reply>().HasOne<Incidents.Incident>().WithMany().HasForeignKey(r => r.IncidentId).OnDelete(DeleteBehavior.Restrict);
+        // Complaints: even an administrator reads only those whose readers name their role in their organisation (ADR-014).
+        b.Entity<Grievances.Grievance>().HasQueryFilter(Visibility.Filter<Grievances.Grievance>(this)
+            .And(g => ViewerIsSystem || (g.ConfidentialTo != null && g.ConfidentialTo.Contains(ViewerRoleAtOrganisationToken))));
+        b.Entity<Grievances.GrievanceEvent>().HasQueryFilter(Visibility.Filter<Grievances.GrievanceEvent>(this)
+            .And(e => ViewerIsSystem || (e.ConfidentialTo != null && e.ConfidentialTo.Contains(ViewerRoleAtOrganisationToken))));
+        b.Entity<Grievances.GrievanceDeadline>().HasKey(d => new { d.AgreementId, d.Severity });
+        b.Entity<Grievances.GrievanceEvent>().HasOne<Grievances.Grievance>().WithMany().HasForeignKey(e => e.GrievanceId).OnDelete(DeleteBehavior.Restrict);
         b.Entity<Incidents.Reply>().HasQueryFilter(Visibility.Filter<Incidents.Reply>(this).And(r => Incidents.Any(i => i.Id == r.IncidentId)));
         b.Entity<Incidents.Evidence>().HasOne<Incidents.Report>().WithMany().HasForeignKey(e => e.ReportId).OnDelete(DeleteBehavior.Restrict);
         b.Entity<Incidents.Evidence>().HasQueryFilter(Visibility.Filter<Incidents.Evidence>(this).And(e => (e.ReportId == null || Reports.Any(r => r.Id == e.ReportId)) && (e.IncidentId == null || Incidents.Any(i => i.Id == e.IncidentId))));
@@ -237,6 +259,9 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
         b.Entity<Dependency>().ToTable("dependencies");
         b.Entity<AuditEntry>().ToTable("audit_entries");
         b.Entity<Incidents.Reply>().ToTable("replies");
+        b.Entity<Grievances.Grievance>().ToTable("grievances");
+        b.Entity<Grievances.GrievanceEvent>().ToTable("grievance_events");
+        b.Entity<Grievances.GrievanceDeadline>().ToTable("grievance_deadlines");
         b.Entity<Incidents.Evidence>().ToTable("evidence");
         b.Entity<Aid.AidDaily>().ToTable("aid_daily");
         b.Entity<Aid.AidStageTime>().ToTable("aid_stage_times");

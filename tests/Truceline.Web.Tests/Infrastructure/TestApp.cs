@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -44,15 +46,35 @@ public sealed class TestApp : IAsyncDisposable
     /// <summary>The organisation of the users who may read restricted records.</summary>
     public Guid ParticipatingOrganisation { get; private set; }
 
-    public static async Task<TestApp> StartAsync(string kind)
+    /// <summary>What the app logged, through the same filters as in production.</summary>
+    public CapturedLogs Logs { get; private set; } = null!;
+
+    /// <summary>Where this app's SMS answers go (the outbound gateway's file sink).</summary>
+    public string SmsOutbox { get; private set; } = "";
+
+    /// <summary>Starts the app on a fresh database. Tracking codes may be tried 1,000 times a minute unless a test asks
+    /// otherwise (tests share one address); SMS answers go to a file of the app's own.</summary>
+    public static async Task<TestApp> StartAsync(string kind, int trackingPerMinute = 1_000)
     {
         var database = Databases.Fresh(kind);
         await Migrator.MigrateAsync(database);
         var clock = new TestClock(TestClock.Default);
-        var app = TrucelineApp.Build(new ServeOptions(database, "http://127.0.0.1:0", false, clock, AppContext.BaseDirectory, PersonalDataKey, LogSigner));
+        var logs = new CapturedLogs();
+        var outbox = Path.Combine(Path.GetTempPath(), "truceline-tests", $"sms-{Guid.NewGuid():N}.jsonl");
+        Directory.CreateDirectory(Path.GetDirectoryName(outbox)!);
+        var app = TrucelineApp.Build(new ServeOptions(database, "http://127.0.0.1:0", false, clock, AppContext.BaseDirectory, PersonalDataKey, LogSigner),
+            builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+                {
+                    ["Grievances:TrackingPerMinute"] = trackingPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    ["Grievances:SmsOutbound"] = "file:" + outbox,
+                });
+                builder.Logging.AddProvider(logs);
+            });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var test = new TestApp(app, database, clock, new Uri(address));
+        var test = new TestApp(app, database, clock, new Uri(address)) { SmsOutbox = outbox, Logs = logs };
         await test.SeedUsersAsync();
         return test;
     }
