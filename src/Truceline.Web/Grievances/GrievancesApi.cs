@@ -142,8 +142,9 @@ public static class GrievancesApi
         var events = await db.GrievanceEvents.AsNoTracking().Where(e => e.GrievanceId == g.Id).OrderBy(e => e.At).ThenBy(e => e.Id).ToListAsync(ct);
         var orgIds = events.SelectMany(e => new[] { e.FromOrganisationId, e.ToOrganisationId }).OfType<Guid>().Append(g.HandlingOrganisationId).Distinct().ToList();
         var names = await db.Organisations.IgnoreQueryFilters().AsNoTracking().Where(o => orgIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
-        // Only the organisation handling the case reads how to reach the complainant.
-        var handling = db.Viewer.OrganisationId == g.HandlingOrganisationId;
+        // Only the officers of the organisation handling the case read how to reach the complainant: not the one that
+        // referred it on, not their supervisors (who see the case, to chase it, but never need to call anyone).
+        var handling = db.Viewer.OrganisationId == g.HandlingOrganisationId && db.Viewer.Role is Role.GrievanceOfficer or Role.SafeguardingOfficer;
         return new GrievanceView(g.Id, Camel(g.Channel), g.Language, Camel(g.Category), g.Sensitive, Camel(g.Severity), Camel(g.State), g.GovernorateCode,
             g.ProvisionCode, g.IncidentId, personalData.Unprotect(g.Text) ?? "", g.Contact is null && g.ReplyTo is null,
             handling ? personalData.Unprotect(g.Contact) ?? (g.ReplyTo is null ? null : "SMS " + personalData.Unprotect(g.ReplyTo)) : null,

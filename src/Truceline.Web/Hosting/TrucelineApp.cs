@@ -41,6 +41,11 @@ public static class TrucelineApp
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
 
+        if (options.Demo && string.IsNullOrEmpty(builder.Configuration["Grievances:SmsOutbound"]))
+        {
+            // The demo's SMS answers go to a file beside the database, to read instead of a real gateway.
+            builder.Configuration["Grievances:SmsOutbound"] = "file:" + Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.Database.PersonalDataKeyFile))!, "sms-outbox.jsonl");
+        }
         var time = options.Time ?? TimeProvider.System;
         var services = builder.Services;
         services.AddSingleton(time);

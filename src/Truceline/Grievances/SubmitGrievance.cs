@@ -113,7 +113,7 @@ public static class SubmitGrievance
             else
             {
                 return new Failure(FailureKind.Unavailable, "No organisation receives complaints yet",
-                    "An administrator sets the organisation that receives complaints ('truceline grievances intake ORGANISATION'); nothing was stored.");
+                    "An administrator names the organisation that receives complaints (PUT /api/v1/grievances/intake), or adds a grievance officer; nothing was stored.");
             }
             var now = time.GetUtcNow().UtcDateTime;
             var (acknowledge, respond) = await DeadlinesAsync(db, agreementId, severity, ct);

@@ -29,7 +29,10 @@ public sealed partial class LanguageTests(Apps apps)
         {
             keys.Add(Truceline.Plans.ImplementationStatus.Label(s));
         }
-        foreach (var label in Truceline.Web.Pages.Public.IncidentsModel.StateLabels.Values)
+        foreach (var label in Truceline.Web.Pages.Public.IncidentsModel.StateLabels.Values
+                     .Concat(Truceline.Web.Pages.Complaint.IndexModel.Categories.Select(c => c.Label))
+                     .Concat(Enum.GetValues<Truceline.Grievances.GrievanceState>().Select(Truceline.Web.Pages.Complaint.TrackModel.StateLabel))
+                     .Concat(Truceline.Web.Pages.Grievances.DetailModel.Notices))
         {
             keys.Add(label);
         }
