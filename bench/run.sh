@@ -10,10 +10,23 @@
 #   bench/run.sh --transparency    Merkle proofs at 10,000,000 leaves, Ed25519 and checkpoint verification
 #   bench/run.sh --aid             a year of consignments imported, every aid figure over it, stage transitions
 #   bench/run.sh --log [--leaves N]  transparency log appends and proofs on SQLite (default 1,000,000 leaves)
+#   bench/run.sh --portal          public answers under wrk against nginx serving the same bytes; the complaint page and its posts
 # Any other arguments go to BenchmarkDotNet (e.g. --filter '*Analyse*').
 # The plan measured is generated: simulated data, not a real agreement.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
+if [[ " $* " == *" --portal "* ]]; then
+  missing=()
+  command -v wrk >/dev/null || missing+=(wrk)
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+  if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ]; then
+      apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+      # The package starts nginx as a service on port 80; the benchmark starts its own on a free port.
+      systemctl disable --now nginx >/dev/null 2>&1 || /usr/sbin/nginx -s stop 2>/dev/null || true
+    else echo "Install ${missing[*]} first (sudo apt-get install ${missing[*]})." >&2; exit 2; fi
+  fi
+fi
 dotnet build -c Release bench/Truceline.Bench/Truceline.Bench.csproj -nologo -v quiet
 exec dotnet artifacts/bin/Truceline.Bench/release/Truceline.Bench.dll "$@"

@@ -34,6 +34,11 @@ if (args.Contains("--log"))
     await LogBench.RunAsync(at >= 0 && at + 1 < args.Length ? long.Parse(args[at + 1]) : 1_000_000);
     return;
 }
+if (args.Contains("--portal"))
+{
+    await PortalBench.RunAsync();
+    return;
+}
 if (args.Contains("--transparency"))
 {
     TransparencyBench.Run();

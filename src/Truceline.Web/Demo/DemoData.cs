@@ -35,7 +35,30 @@ public static class DemoData
         (Role.GrievanceSupervisor, "Humanitarian agency (simulated)", true, null),
     ];
 
-    public static bool IsLoaded(TrucelineDb db) => db.Settings.Any(s => s.Key == LoadedKey);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> NotLoadedAt = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> Loaded = new();
+
+    /// <summary>Whether the demo is in this database. Every page asks (for the banner), so the answer is remembered:
+    /// for good once it is yes (the demo is never unloaded), for ten seconds while it is no.</summary>
+    public static bool IsLoaded(TrucelineDb db)
+    {
+        var key = db.Target ?? "";
+        if (Loaded.ContainsKey(key))
+        {
+            return true;
+        }
+        if (NotLoadedAt.TryGetValue(key, out var at) && Environment.TickCount64 - at < 10_000)
+        {
+            return false;
+        }
+        if (db.Settings.Any(s => s.Key == LoadedKey))
+        {
+            Loaded[key] = true;
+            return true;
+        }
+        NotLoadedAt[key] = Environment.TickCount64;
+        return false;
+    }
 
     /// <summary>Loads the demo once; afterwards returns the same password, so every start can print it.</summary>
     public static async Task<(string Password, IReadOnlyList<DemoUser> Users)> EnsureLoadedAsync(TrucelineDb db, string planFile, TimeProvider time, CancellationToken ct = default)

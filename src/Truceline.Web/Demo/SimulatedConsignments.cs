@@ -30,6 +30,10 @@ public static class SimulatedConsignments
             for (var i = 0; i < perDay; i++)
             {
                 var at = day.ToDateTime(new TimeOnly(5, 0), DateTimeKind.Utc).AddMinutes(random.Next(0, 600));
+                if (at > now)
+                {
+                    continue; // today's consignments not yet requested (the demo loaded early in the day): none in the future
+                }
                 var reached = new Dictionary<ConsignmentStage, DateTime> { [ConsignmentStage.Requested] = at };
                 string? reason = null;
                 bool Reach(ConsignmentStage stage, double minHours, double maxHours)

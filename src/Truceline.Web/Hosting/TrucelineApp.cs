@@ -57,12 +57,16 @@ public static class TrucelineApp
         services.AddHostedService<IncidentGrouper>();
         // Created by the container (not passed in) so that it is disposed at shutdown, answering what is queued.
         services.AddSingleton(_ => new Truceline.Incidents.ReportIntake(options.Database, time));
+        services.AddSingleton(_ => new Truceline.Grievances.GrievanceIntake(options.Database, time));
         services.AddSingleton(options.PersonalData ?? Truceline.Access.PersonalData.FromFile(options.Database.PersonalDataKeyFile));
         services.AddSingleton(options.LogSigner ?? Truceline.Transparency.LogKey.FromFile(options.Database.LogKeyFile, time));
         services.AddHostedService<Truceline.Web.Transparency.CheckpointSigner>();
         services.AddHttpClient("sms", c => c.Timeout = TimeSpan.FromSeconds(15));
         services.AddSingleton<Truceline.Web.Grievances.SmsOutbox>();
         services.AddHostedService<Truceline.Web.Grievances.GrievanceEscalator>();
+        services.AddOutputCache(PublicCache.Configure);
+        services.AddSingleton<PublicCache>();
+        services.AddHostedService(sp => sp.GetRequiredService<PublicCache>());
         services.AddRateLimiter(o =>
         {
             o.OnRejected = async (context, ct) =>
@@ -152,6 +156,12 @@ public static class TrucelineApp
             o.Conventions.AllowAnonymousToPage("/Plans/Overview");
             o.Conventions.AllowAnonymousToPage("/Plans/Dependencies");
             o.Conventions.AllowAnonymousToPage("/Plans/Provision");
+            // The portal's pages, cached for visitors (never for a signed-in user) until the log changes. Not the log's own
+            // pages: they show the rows as stored, so that tampering shows (and fails verification) at once.
+            foreach (var page in new[] { "/Index", "/Public/Incidents", "/Plans/Overview", "/Plans/Dependencies", "/Plans/Provision" })
+            {
+                o.Conventions.AddPageApplicationModelConvention(page, m => m.EndpointMetadata.Add(new Microsoft.AspNetCore.OutputCaching.OutputCacheAttribute { PolicyName = PublicCache.Policy }));
+            }
         }).AddViewLocalization();
         services.Configure<RequestLocalizationOptions>(Languages.Configure);
         configure?.Invoke(builder);
@@ -174,6 +184,7 @@ public static class TrucelineApp
         app.UseOpenRosaVersionHeader();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseOutputCache();
         app.UseAntiforgery();
 
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();

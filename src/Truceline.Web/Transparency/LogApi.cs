@@ -36,6 +36,8 @@ public static class LogApi
 
     public static void MapLogApi(this IEndpointRouteBuilder routes)
     {
+        // Not in the output cache: each answer is read from the rows, so a row altered behind the log's back shows at once
+        // (and fails verification); they are cheap primary-key reads, and HTTP caches keep the immutable ones.
         var open = routes.MapGroup("/api/v1/log").WithTags("Transparency log").AllowAnonymous();
         open.MapGet("/checkpoint", GetCheckpoint).WithSummary("The latest signed checkpoint (C2SP signed note, text/plain)");
         open.MapGet("/checkpoints/{size:long}", GetCheckpointAt).WithSummary("The signed checkpoint of a given tree size, if one was published");

@@ -18,7 +18,7 @@ public static class OpenDataApi
 {
     public static void MapOpenDataApi(this IEndpointRouteBuilder routes)
     {
-        var open = routes.MapGroup("/api/v1/open").WithTags("Open data").AllowAnonymous();
+        var open = routes.MapGroup("/api/v1/open").WithTags("Open data").AllowAnonymous().CacheOutput(PublicCache.Policy);
         open.MapGet("/", GetIndex).WithSummary("The public datasets, their formats and their licence");
         open.MapGet("/{name}", GetDataset).WithSummary("A dataset as .csv (with an HXL row), .json or .geojson (where it has places)");
     }

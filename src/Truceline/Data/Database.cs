@@ -81,7 +81,7 @@ public sealed record DatabaseTarget(DbProvider Provider, string ConnectionString
                 options.UseNpgsql(ConnectionString);
                 break;
         }
-        options.AddInterceptors(new AuditInterceptor(time));
+        options.AddInterceptors(new AuditInterceptor(time), LogCommitAnnouncer.Instance);
     }
 
     // Options are built once per clock and reused: building them for every context costs more than the query it serves.
@@ -93,7 +93,46 @@ public sealed record DatabaseTarget(DbProvider Provider, string ConnectionString
             var builder = new DbContextOptionsBuilder<TrucelineDb>();
             Configure(builder, t);
             return builder.Options;
-        }));
+        })) { Target = ConnectionString };
+}
+
+/// <summary>Announces a committed change to the transparency log (see <see cref="Transparency.TransparencyLog.Committed"/>).</summary>
+internal sealed class LogCommitAnnouncer : Microsoft.EntityFrameworkCore.Diagnostics.DbTransactionInterceptor
+{
+    public static readonly LogCommitAnnouncer Instance = new();
+
+    public override void TransactionCommitted(DbTransaction transaction, Microsoft.EntityFrameworkCore.Diagnostics.TransactionEndEventData eventData) => Announce(eventData.Context);
+
+    public override Task TransactionCommittedAsync(DbTransaction transaction, Microsoft.EntityFrameworkCore.Diagnostics.TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Announce(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    public override void TransactionRolledBack(DbTransaction transaction, Microsoft.EntityFrameworkCore.Diagnostics.TransactionEndEventData eventData) => Reset(eventData.Context);
+
+    public override Task TransactionRolledBackAsync(DbTransaction transaction, Microsoft.EntityFrameworkCore.Diagnostics.TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Reset(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    private static void Announce(DbContext? context)
+    {
+        if (context is TrucelineDb { ChangedPublishedLog: true } db)
+        {
+            db.ChangedPublishedLog = false;
+            Transparency.TransparencyLog.RaiseCommitted(db.Target);
+        }
+    }
+
+    private static void Reset(DbContext? context)
+    {
+        if (context is TrucelineDb db)
+        {
+            db.ChangedPublishedLog = false;
+        }
+    }
 }
 
 /// <summary>

@@ -16,6 +16,12 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
 
     internal IDbContextTransaction? OwnedAuditTransaction { get; set; }
 
+    /// <summary>The connection string of the <see cref="DatabaseTarget"/> that made this context (to tell databases apart in one process).</summary>
+    public string? Target { get; init; }
+
+    /// <summary>Set when this transaction appended to the transparency log or signed a checkpoint; announced on commit.</summary>
+    internal bool ChangedPublishedLog { get; set; }
+
     public bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
 
     // Read by the query filters; EF Core turns each into a parameter evaluated per query on this instance.

@@ -49,9 +49,31 @@ public static class SubmitGrievance
         return chars.Length == 10 && chars.All(c => Alphabet.Contains(c)) ? new string(chars, 0, 5) + "-" + new string(chars, 5, 5) : null;
     }
 
+    /// <summary>A complaint checked and encrypted, ready to store, with the code to show once it is stored.</summary>
+    public sealed record Prepared(Grievance Grievance, GrievanceEvent Received, string TrackingCode)
+    {
+        public Receipt Receipt => new(Grievance.Id, TrackingCode, Grievance.State, Grievance.AcknowledgeBy, Grievance.RespondBy);
+    }
+
     public static Task<Outcome<Receipt>> RunAsync(TrucelineDb db, PersonalData personalData, Request request, GrievanceChannel channel,
         string? replyTo, TimeProvider time, CancellationToken ct = default, string? messageKey = null) =>
         Writes.InTransactionAsync<Receipt>(db, async () =>
+        {
+            var prepared = await PrepareAsync(db, personalData, request, channel, replyTo, time, ct, messageKey);
+            if (prepared.Failure is { } failure)
+            {
+                return failure;
+            }
+            db.Grievances.Add(prepared.Value!.Grievance);
+            db.GrievanceEvents.Add(prepared.Value.Received);
+            await db.SaveChangesAsync(ct);
+            return prepared.Value.Receipt;
+        }, ct);
+
+    /// <summary>Checks the request and builds the rows (reads only, no transaction): the public page then stores them
+    /// through <see cref="GrievanceIntake"/>, many per commit.</summary>
+    public static async Task<Outcome<Prepared>> PrepareAsync(TrucelineDb db, PersonalData personalData, Request request, GrievanceChannel channel,
+        string? replyTo, TimeProvider time, CancellationToken ct = default, string? messageKey = null)
         {
             var errors = new FieldErrors();
             if (!Enum.TryParse<GrievanceCategory>(request.Category, ignoreCase: true, out var category) || !Enum.IsDefined(category) || int.TryParse(request.Category, out _))
@@ -143,15 +165,13 @@ public static class SubmitGrievance
                 HandlingOrganisationId = handling,
                 ConfidentialTo = readers,
             };
-            db.Grievances.Add(grievance);
-            db.GrievanceEvents.Add(new GrievanceEvent
+            var received = new GrievanceEvent
             {
                 GrievanceId = grievance.Id, At = now, Kind = "received", ByUserId = db.Viewer.UserId, ToOrganisationId = handling,
                 Note = $"by {Camel(channel.ToString())}", ConfidentialTo = readers,
-            });
-            await db.SaveChangesAsync(ct);
-            return new Receipt(grievance.Id, code, grievance.State, grievance.AcknowledgeBy, grievance.RespondBy);
-        }, ct);
+            };
+            return new Prepared(grievance, received, code);
+        }
 
     public static async Task<Guid?> IntakeOrganisationAsync(TrucelineDb db, CancellationToken ct)
     {

@@ -22,6 +22,7 @@ public static class PublishCheckpoint
             var note = SignedNote.Sign(checkpoint.ToString(), signer);
             var row = new LogCheckpoint { Size = size, RootHash = Convert.ToBase64String(root), Note = note.ToString(), CreatedAt = time.GetUtcNow().UtcDateTime };
             db.LogCheckpoints.Add(row);
+            db.ChangedPublishedLog = true;
             await db.SaveChangesAsync(ct);
             return new Common.Outcome<LogCheckpoint>(row, null);
         }, ct)).Value!;

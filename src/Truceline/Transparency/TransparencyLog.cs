@@ -23,6 +23,15 @@ public static class TransparencyLog
     private static readonly string[] NodeColumns = ["level", "idx", "hash"];
 
     /// <summary>Appends a record. The caller's transaction must hold the writer lock; the content must be public.</summary>
+    /// <summary>
+    /// Raised in this process after a transaction that appended leaves or signed a checkpoint has committed, so that
+    /// what was cached from the log (public pages, open data) is dropped. Another process's appends are seen by polling.
+    /// </summary>
+    /// <remarks>The argument is the database's connection string: a process may serve several (the tests do).</remarks>
+    public static event Action<string?>? Committed;
+
+    internal static void RaiseCommitted(string? database) => Committed?.Invoke(database);
+
     public static async Task<Published> AppendAsync(TrucelineDb db, string kind, string recordId, JsonObject content, bool simulated, DateTime at, CancellationToken ct) =>
         (await AppendManyAsync(db, [new Item(kind, recordId, content, simulated)], at, ct))[0];
 
@@ -43,6 +52,7 @@ public static class TransparencyLog
         }
         var size = await SizeAsync(db, ct);
         var edge = await RightEdgeAsync(db, size, ct);
+        db.ChangedPublishedLog = true;
         // A record published before is corrected by a new leaf that names the last one: nothing is rewritten.
         var latest = new Dictionary<(string, string), long>();
         foreach (var group in items.GroupBy(i => i.Kind))

@@ -82,6 +82,7 @@ public static class Witnesses
             }
             var row = new LogCosignature { Size = size, VerifierKey = vkey, Signature = signature.ToString(), CosignedAt = time.GetUtcNow().UtcDateTime };
             db.LogCosignatures.Add(row);
+            db.ChangedPublishedLog = true;
             await db.SaveChangesAsync(ct);
             return row;
         }, ct);

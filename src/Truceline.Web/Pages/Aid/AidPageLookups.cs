@@ -9,6 +9,25 @@ public static class AidPageLookups
 {
     public static Task<List<(string Code, string Name)>> GovernoratesAsync(TrucelineDb db, CancellationToken ct) => ZonesAsync(db, ZoneKind.Governorate, ct);
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long At, List<(string Code, string Name)> List)> Recent = new();
+
+    /// <summary>The governorates for a public form served to a crowd (the complaint page): remembered for a minute once
+    /// there are some. A boundary imported meanwhile shows within the minute; the choice is checked against the zones.</summary>
+    public static async Task<List<(string Code, string Name)>> GovernoratesRecentAsync(TrucelineDb db, CancellationToken ct)
+    {
+        var key = db.Target ?? "";
+        if (Recent.TryGetValue(key, out var hit) && Environment.TickCount64 - hit.At < 60_000)
+        {
+            return hit.List;
+        }
+        var list = await GovernoratesAsync(db, ct);
+        if (list.Count > 0)
+        {
+            Recent[key] = (Environment.TickCount64, list);
+        }
+        return list;
+    }
+
     public static Task<List<(string Code, string Name)>> CrossingsAsync(TrucelineDb db, CancellationToken ct) => ZonesAsync(db, ZoneKind.Crossing, ct);
 
     public static string NameOf(IEnumerable<(string Code, string Name)> zones, string? code) =>

@@ -11,7 +11,7 @@ namespace Truceline.Web.Pages.Complaint;
 /// The public complaint page: Arabic first, no sign-in, no JavaScript, small. What is written here is encrypted before
 /// it is stored; the page shows the tracking code once and keeps nothing else in the browser.
 /// </summary>
-public sealed class IndexModel(TrucelineDb db, PersonalData personalData, TimeProvider time) : PageModel
+public sealed class IndexModel(TrucelineDb db, PersonalData personalData, TimeProvider time, GrievanceIntake intake) : PageModel
 {
     /// <summary>English labels of the categories, translated on the page; the sensitive one says what it covers.</summary>
     public static readonly IReadOnlyList<(GrievanceCategory Category, string Label)> Categories =
@@ -40,16 +40,18 @@ public sealed class IndexModel(TrucelineDb db, PersonalData personalData, TimePr
 
     [BindProperty] public string? Contact { get; set; }
 
-    public async Task OnGetAsync(CancellationToken ct) => Governorates = await AidPageLookups.GovernoratesAsync(db, ct);
+    public async Task OnGetAsync(CancellationToken ct) => Governorates = await AidPageLookups.GovernoratesRecentAsync(db, ct);
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        Governorates = await AidPageLookups.GovernoratesAsync(db, ct);
+        Governorates = await AidPageLookups.GovernoratesRecentAsync(db, ct);
         var language = System.Globalization.CultureInfo.CurrentUICulture.TwoLetterISOLanguageName;
         // The public's complaints are the public's: whoever is signed in, the page files it as a member of the public.
         db.Viewer = Viewer.Anonymous;
-        var outcome = await SubmitGrievance.RunAsync(db, personalData,
+        var prepared = await SubmitGrievance.PrepareAsync(db, personalData,
             new SubmitGrievance.Request(Category, Text, Contact, Governorate, language), GrievanceChannel.Web, null, time, ct);
+        // Stored with others waiting at the same moment, in one commit; the code is shown only once it is committed.
+        var outcome = prepared.Succeeded ? await intake.StoreAsync(prepared.Value!) : new Truceline.Common.Outcome<SubmitGrievance.Receipt>(default, prepared.Failure);
         if (outcome.Succeeded)
         {
             Receipt = outcome.Value;

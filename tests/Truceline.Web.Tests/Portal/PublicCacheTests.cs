@@ -1,0 +1,77 @@
+using System.Net;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Truceline.Access;
+using Truceline.Web.Tests.Infrastructure;
+
+namespace Truceline.Web.Tests.Portal;
+
+/// <summary>The portal's pages and open data are answered from memory for visitors, and answered afresh as soon as a
+/// leaf is appended; signed-in users are never served from it. A change made behind the app's back (here, a title
+/// edited in the database) shows whether an answer came from the cache.</summary>
+public sealed class PublicCacheTests
+{
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task VisitorsAreAnsweredFromTheCacheUntilALeafIsAppendedSignedInUsersNever(string db)
+    {
+        await using var app = await TestApp.StartAsync(db);
+        var plan = await app.ImportGazaPlanAsync();
+        using var visitor = app.Client();
+        var first = await visitor.GetAsync($"/plans/{plan}");
+        Assert.Contains("Comprehensive Plan for Gaza", await first.Content.ReadAsStringAsync());
+        var csv = await visitor.GetStringAsync("/api/v1/open/provision-status.csv");
+
+        await using (var ctx = app.OpenDb())
+        {
+            await ctx.Database.ExecuteSqlRawAsync("UPDATE agreements SET title = 'Renamed behind the cache' WHERE code = {0}", plan);
+        }
+        var cached = await visitor.GetAsync($"/plans/{plan}");
+        Assert.Contains("Comprehensive Plan for Gaza", await cached.Content.ReadAsStringAsync());
+        Assert.NotNull(cached.Headers.Age);
+        // In another language it is another answer, rendered afresh.
+        Assert.Contains("Renamed behind the cache", await visitor.GetStringAsync($"/plans/{plan}?lang=ar"));
+        // Signed in, never from the cache.
+        using var analyst = await FormSignIn.ClientAsync(app, Role.Analyst);
+        Assert.Contains("Renamed behind the cache", await analyst.GetStringAsync($"/plans/{plan}"));
+
+        // A status change appends a leaf: the next visitor's answers are new, pages and open data alike.
+        using var coordinator = app.Client(Role.Coordinator);
+        var id = await app.ProvisionIdAsync(plan, "P2-WATER");
+        Assert.True((await coordinator.PostAsync($"/api/v1/provisions/{id}/status", new StringContent(
+            "{\"status\":1,\"evidence\":\"Contract signed (simulated)\"}", Encoding.UTF8, "application/json"))).IsSuccessStatusCode);
+        var fresh = await visitor.GetAsync($"/plans/{plan}");
+        Assert.Contains("Renamed behind the cache", await fresh.Content.ReadAsStringAsync());
+        Assert.Null(fresh.Headers.Age);
+        var newCsv = await visitor.GetStringAsync("/api/v1/open/provision-status.csv");
+        Assert.NotEqual(csv, newCsv);
+        Assert.Contains("Contract signed (simulated)", newCsv);
+    }
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task ALeafAppendedByAnotherProcessIsSeenWithinSeconds(string db)
+    {
+        await using var app = await TestApp.StartAsync(db);
+        var plan = await app.ImportGazaPlanAsync();
+        using var visitor = app.Client();
+        Assert.Contains("Comprehensive Plan for Gaza", await visitor.GetStringAsync($"/plans/{plan}"));
+        await using (var ctx = app.OpenDb())
+        {
+            await ctx.Database.ExecuteSqlRawAsync("UPDATE agreements SET title = 'Renamed by the console' WHERE code = {0}", plan);
+        }
+        // The console publishes what was made before the log existed: another process, so only the poll sees it.
+        var keyFile = Path.Combine(Path.GetTempPath(), $"log-{Guid.NewGuid():N}.key");
+        await File.WriteAllTextAsync(keyFile, TestApp.LogSigner.ToSignerKey());
+        var published = await Executable.RunAsync(new Dictionary<string, string> { ["TRUCELINE_LOG_KEY_FILE"] = keyFile }, "log", "publish-existing", "--db", app.Database.ConnectionString);
+        Assert.Contains("Published ", published.Output);
+        Assert.True(published.ExitCode == 0, published.All);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        string page;
+        do
+        {
+            await Task.Delay(200);
+            page = await visitor.GetStringAsync($"/plans/{plan}");
+        }
+        while (!page.Contains("Renamed by the console", StringComparison.Ordinal) && DateTime.UtcNow < deadline);
+        Assert.Contains("Renamed by the console", page);
+    }
+}
