@@ -70,6 +70,30 @@ public static class Intake
             }
         }));
         var me = reports / sw.Elapsed.TotalSeconds;
+
+        // The same intake loaded by wrk from its own process (when installed): the in-process client above shares the
+        // app's two cores and its thread pool. Every request a new report (its own client id); each answer comes after
+        // its commit, and the count stored is checked against the count answered.
+        PortalBench.WrkResult? wrk = null;
+        long storedByWrk = 0;
+        if (PortalBench.Which("wrk") is not null)
+        {
+            long Stored()
+            {
+                using var c = new SqliteConnection($"Data Source={Path.Combine(dir.FullName, "intake.db")}");
+                c.Open();
+                using var q = c.CreateCommand();
+                q.CommandText = "SELECT count(*) FROM reports";
+                return (long)q.ExecuteScalar()!;
+            }
+            var lua = Path.Combine(dir.FullName, "reports.lua");
+            await File.WriteAllTextAsync(lua, "counter = 0\nrequest = function()\n  counter = counter + 1\n"
+                + "  local body = string.format('{\"clientId\":\"wrk-%d\",\"sourceType\":\"monitorPatrol\",\"occurredOn\":\"2026-11-05\",\"latitude\":%.6f,\"longitude\":%.6f,\"eventType\":\"Simulated shelling\",\"description\":\"simulated bench report\"}', counter, 31.34 + math.random() * 0.02, 34.30 + math.random() * 0.02)\n"
+                + $"  return wrk.format(\"POST\", \"/api/v1/reports\", {{[\"Content-Type\"] = \"application/json\", [\"Authorization\"] = \"Bearer {token}\"}}, body)\nend\n");
+            var before = Stored();
+            wrk = PortalBench.Wrk(new Uri(new Uri(address), "/api/v1/reports").ToString(), 10, concurrency, lua);
+            storedByWrk = Stored() - before;
+        }
         await app.StopAsync();
 
         // Baseline: the same number of rows, raw, batched.
@@ -104,6 +128,16 @@ public static class Intake
         Console.WriteLine($"  for scale: GET /api/v1/me (token check, one user lookup), same clients:          {me,10:N0} requests/s");
         Console.WriteLine($"  baseline: raw batched SQLite insert of the same rows (1,000 per transaction):    {baseline,10:N0} rows/s");
         Console.WriteLine($"  ratio {http / baseline:0.000}; targets: >= 2,000/s {(http >= 2000 ? "met" : "NOT met")}, >= half the baseline {(http >= baseline / 2 ? "met" : "NOT met")}");
+        if (wrk is not null)
+        {
+            Console.WriteLine($"  POST /api/v1/reports loaded by wrk from its own process ({concurrency} connections, 10 s):   {wrk.Rps,10:N0} reports/s, p50 {wrk.P50:0.0} ms, p99 {wrk.P99:0.0} ms;"
+                + $" {wrk.Requests:N0} answered, {storedByWrk:N0} stored{(storedByWrk >= wrk.Requests ? "" : " (SOME ANSWERED REPORTS LOST)")}");
+            Console.WriteLine($"  ratio to the baseline {wrk.Rps / baseline:0.000}; targets: >= 2,000/s {(wrk.Rps >= 2000 ? "met" : "NOT met")}, >= half the baseline {(wrk.Rps >= baseline / 2 ? "met" : "NOT met")}");
+        }
+        else
+        {
+            Console.WriteLine("  (wrk is not installed: apt-get install wrk, or run bench/run.sh --portal once as root, for the figure from a separate process)");
+        }
         dir.Delete(recursive: true);
     }
 

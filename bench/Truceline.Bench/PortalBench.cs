@@ -198,9 +198,9 @@ public static partial class PortalBench
         dir.Delete(recursive: true);
     }
 
-    private sealed record WrkResult(double Rps, double P50, double P99, long Requests);
+    internal sealed record WrkResult(double Rps, double P50, double P99, long Requests);
 
-    private static WrkResult Wrk(string url, int seconds, int connections, string? script = null)
+    internal static WrkResult Wrk(string url, int seconds, int connections, string? script = null)
     {
         var args = new List<string> { "-t1", $"-c{connections}", $"-d{seconds}s", "--latency" };
         if (script is not null)
@@ -239,7 +239,7 @@ public static partial class PortalBench
         return port;
     }
 
-    private static string? Which(string tool) => Environment.GetEnvironmentVariable("PATH")!.Split(':')
+    internal static string? Which(string tool) => Environment.GetEnvironmentVariable("PATH")!.Split(':')
         .Select(d => Path.Combine(d, tool)).FirstOrDefault(File.Exists) is { } found ? found
         : new[] { "/usr/sbin", "/usr/bin", "/sbin" }.Select(d => Path.Combine(d, tool)).FirstOrDefault(File.Exists);
 

@@ -4,7 +4,8 @@ using Truceline.Grievances;
 
 namespace Truceline.Web.Grievances;
 
-/// <summary>Every minute: complaints past a deadline go to the supervisors (see <see cref="EscalateOverdue"/>).</summary>
+/// <summary>Every minute: complaints past a deadline go to the supervisors (see <see cref="EscalateOverdue"/>), and the
+/// finished days' figures go to the plan metrics that follow them (see <see cref="GrievanceFeeds"/>).</summary>
 public sealed class GrievanceEscalator(DatabaseTarget database, TimeProvider time, ILogger<GrievanceEscalator> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -21,6 +22,7 @@ public sealed class GrievanceEscalator(DatabaseTarget database, TimeProvider tim
                 {
                     log.LogInformation("{Count} complaint(s) past a deadline escalated to their supervisors.", n);
                 }
+                await GrievanceFeeds.RecordAsync(db, time, stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -45,9 +45,18 @@ public static class GrievancesApi
         api.MapPost("/{id:guid}/respond", RespondAsync).RequireAuthorization(handle).WithSummary("Answer the complainant (read with the code; sent by SMS to an SMS complaint)");
         api.MapPost("/{id:guid}/close", (Guid id, CloseGrievance.Request r, TrucelineDb db, PersonalData pd, TimeProvider t, CancellationToken ct) =>
             Step(db, pd, t, CloseGrievance.RunAsync(db, id, r, t, ct))).RequireAuthorization(handle).WithSummary("Close with the complainant's feedback taken by phone");
-        api.MapPost("/escalations", async (TrucelineDb db, TimeProvider t, CancellationToken ct) => TypedResults.Ok(new { escalated = await EscalateOverdue.RunAsync(db, t, ct) }))
+        api.MapPost("/escalations", async (TrucelineDb db, TimeProvider t, CancellationToken ct) =>
+            {
+                var escalated = await EscalateOverdue.RunAsync(db, t, ct);
+                // The figures are counted over every complaint (counts only), whoever asks: the console's view.
+                var viewer = db.Viewer;
+                db.Viewer = Viewer.System("grievance figures");
+                var observations = await GrievanceFeeds.RecordAsync(db, t, ct);
+                db.Viewer = viewer;
+                return TypedResults.Ok(new { escalated, observations });
+            })
             .RequireAuthorization(p => p.RequireRole([.. Permissions.RolesFor(Permission.HandleGrievances).Concat([Role.Administrator]).Select(r => r.ToString())]))
-            .WithSummary("Escalate every complaint past a deadline now (the server also does it every minute)");
+            .WithSummary("Escalate every complaint past a deadline, and record the finished days' figures in the plan metrics that follow them, now (the server also does both every minute)");
         api.MapPut("/deadlines", PutDeadlines).RequireAuthorization(Permissions.Policy(Permission.ConfigureGrievances))
             .WithSummary("Hours to acknowledge and to respond, per severity, for the agreement (?plan=, else the first)");
         api.MapPut("/intake", PutIntake).RequireAuthorization(Permissions.Policy(Permission.ConfigureGrievances))

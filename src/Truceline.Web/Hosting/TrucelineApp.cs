@@ -152,6 +152,7 @@ public static class TrucelineApp
             o.Conventions.AllowAnonymousToFolder("/Public");
             o.Conventions.AllowAnonymousToFolder("/Complaint");
             o.Conventions.AuthorizeFolder("/Grievances", Permissions.Policy(Permission.HandleGrievances));
+            o.Conventions.AuthorizeFolder("/ComplaintEntry", Permissions.Policy(Permission.EnterGrievances));
             // The public portal's plan pages: the access rule's query filter shows a signed-out visitor public records only.
             o.Conventions.AllowAnonymousToPage("/Plans/Overview");
             o.Conventions.AllowAnonymousToPage("/Plans/Dependencies");

@@ -10,7 +10,8 @@ public static class AcknowledgeGrievance
 {
     /// <summary>Category, when given, corrects the complainant's (an SMS arrives as "other"); making a case
     /// safeguarding hands it to the safeguarding officers alone, and its history with it.</summary>
-    public sealed record Request(string? Severity, string? Note, string? Category = null);
+    /// <summary>Provision and incident, when given, tie the complaint to the plan: a provision's code, an incident's id.</summary>
+    public sealed record Request(string? Severity, string? Note, string? Category = null, string? Provision = null, Guid? Incident = null);
 
     public static Task<Outcome<Grievance>> RunAsync(TrucelineDb db, Guid id, Request request, TimeProvider time, CancellationToken ct = default) =>
         Writes.InTransactionAsync<Grievance>(db, async () =>
@@ -34,6 +35,15 @@ public static class AcknowledgeGrievance
                     errors.Add("category", $"is one of {string.Join(", ", Enum.GetNames<GrievanceCategory>().Select(SubmitGrievance.Camel))}");
                 }
             }
+            var provision = string.IsNullOrWhiteSpace(request.Provision) ? null : request.Provision.Trim();
+            if (provision is not null && !await db.Provisions.AnyAsync(p => p.Code == provision, ct))
+            {
+                errors.Add("provision", $"'{(provision.Length > 60 ? provision[..60] + "…" : provision)}' is not a provision you may see");
+            }
+            if (request.Incident is { } incident && !await db.Incidents.AnyAsync(i => i.Id == incident, ct))
+            {
+                errors.Add("incident", $"there is no incident {incident} that you may see");
+            }
             if (errors.Any)
             {
                 return errors.ToFailure();
@@ -51,6 +61,8 @@ public static class AcknowledgeGrievance
             g.RespondBy = g.ReceivedAt.AddHours(respond);
             g.State = GrievanceState.Acknowledged;
             g.AcknowledgedAt ??= now;
+            g.ProvisionCode = provision ?? g.ProvisionCode;
+            g.IncidentId = request.Incident ?? g.IncidentId;
             if (category is { } newCategory && newCategory != g.Category)
             {
                 g.Category = newCategory;

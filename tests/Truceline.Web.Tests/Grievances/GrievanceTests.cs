@@ -149,8 +149,11 @@ public sealed partial class GrievanceTests(Apps apps)
 
         // Triage as critical: the deadlines follow from when it was received; past them, it stays escalated.
         using var officer = app.Client(Role.GrievanceOfficer);
-        var acknowledged = JsonNode.Parse(await (await officer.PostAsync($"/api/v1/grievances/{id}/acknowledge", Json(new { severity = "critical" }))).Content.ReadAsStringAsync())!;
-        Assert.Equal(("acknowledged", "critical"), ((string?)acknowledged["state"], (string?)acknowledged["severity"]));
+        var unknown = await ProblemAssert.IsProblem(await officer.PostAsync($"/api/v1/grievances/{id}/acknowledge", Json(new { severity = "critical", provision = "NO-SUCH" })),
+            HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("'NO-SUCH' is not a provision you may see", unknown.GetProperty("errors").GetProperty("provision")[0].GetString());
+        var acknowledged = JsonNode.Parse(await (await officer.PostAsync($"/api/v1/grievances/{id}/acknowledge", Json(new { severity = "critical", provision = "P2-GRIEVANCES" }))).Content.ReadAsStringAsync())!;
+        Assert.Equal(("acknowledged", "critical", "P2-GRIEVANCES"), ((string?)acknowledged["state"], (string?)acknowledged["severity"], (string?)acknowledged["provision"]));
         Assert.Equal(TestClock.Default.UtcDateTime.AddHours(3), (DateTime)acknowledged["respondBy"]!);
         var twice = await ProblemAssert.IsProblem(await officer.PostAsync($"/api/v1/grievances/{id}/acknowledge", Json(new { severity = "low" })), HttpStatusCode.Conflict);
         Assert.Equal("A complaint that is acknowledged cannot be acknowledged; it can be from received or referred.", twice.GetProperty("detail").GetString());
@@ -276,6 +279,70 @@ public sealed partial class GrievanceTests(Apps apps)
     }
 
     [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task AnswersBySmsArePostedToTheOperatorsGatewayAndAFailingGatewayLosesNothing(string db)
+    {
+        // A stand-in for the operator's SMS provider: it takes what Truceline posts, and refuses the second message.
+        using var gatewayServer = new HttpListener();
+        var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        gatewayServer.Prefixes.Add($"http://127.0.0.1:{port}/sms/");
+        gatewayServer.Start();
+        var received = new List<JsonNode>();
+        var serving = Task.Run(async () =>
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                var ctx = await gatewayServer.GetContextAsync();
+                using (var reader = new StreamReader(ctx.Request.InputStream, Encoding.UTF8))
+                {
+                    received.Add(JsonNode.Parse(await reader.ReadToEndAsync())!);
+                }
+                ctx.Response.StatusCode = i == 0 ? 202 : 500;
+                ctx.Response.Close();
+            }
+        });
+        await using var app = await TestApp.StartAsync(db, smsOutbound: $"http://127.0.0.1:{port}/sms/send");
+        using var gateway = app.Client(Role.Monitor);
+        FormUrlEncodedContent Sms(string body) => new(new Dictionary<string, string> { ["from"] = "+970599111222", ["text"] = body, ["message_id"] = Guid.NewGuid().ToString() });
+        var first = JsonNode.Parse(await (await gateway.PostAsync("/api/v1/grievances/sms/inbound", Sms("The clinic has been closed for a month (simulated)"))).Content.ReadAsStringAsync())!;
+        var second = await gateway.PostAsync("/api/v1/grievances/sms/inbound", Sms("No bread at the bakery (simulated)"));
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        await serving.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(("+970599111222", true), ((string?)received[0]["to"], ((string)received[0]["text"]!).StartsWith("Your complaint was received. Tracking code: ", StringComparison.Ordinal)));
+        // The gateway refused the second answer: the complaint is stored all the same, and the log says so without the number.
+        await using (var ctx = app.OpenDb())
+        {
+            Assert.Equal(2, await ctx.Grievances.CountAsync());
+        }
+        Assert.Contains(app.Logs.Lines, l => l.Contains("could not be handed to the outbound gateway", StringComparison.Ordinal));
+        Assert.DoesNotContain(app.Logs.Lines, l => l.Contains("970599111222", StringComparison.Ordinal));
+        Assert.Equal("en", (string?)JsonNode.Parse(await app.Client(Role.GrievanceOfficer).GetStringAsync($"/api/v1/grievances/{first["grievance"]}"))!["language"]);
+    }
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task StaffWriteDownAComplaintOnAPageAndReadTheCodeBack(string db)
+    {
+        var app = await apps.Get(db);
+        using var monitor = await FormSignIn.ClientAsync(app, Role.Monitor);
+        var response = await FormSignIn.PostFormAsync(monitor, "/grievances/new", null, new Dictionary<string, string>
+        {
+            ["channel"] = "inPerson", ["language"] = "ar", ["category"] = "detention", ["text"] = "ابني محتجز منذ ثلاثة أيام (محاكاة)", ["contact"] = "أبو سامي",
+        });
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var code = Regex.Match(html, "data-testid=\"entry-code\">([^<]+)<").Groups[1].Value;
+        var view = JsonNode.Parse(await app.Client(Role.GrievanceOfficer).GetStringAsync($"/api/v1/grievances/{await IdOfAsync(app, code)}"))!;
+        Assert.Equal(("inPerson", "detention", "ar", "أبو سامي"), ((string?)view["channel"], (string?)view["category"], (string?)view["language"], (string?)view["contact"]));
+        // Roles that do not meet civilians may not: the page refuses them.
+        using var donor = await FormSignIn.ClientAsync(app, Role.Donor);
+        var refused = await donor.GetAsync("/grievances/new");
+        Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
+        Assert.StartsWith("/account/denied", refused.Headers.Location!.PathAndQuery);
+    }
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
     public async Task HostileSmsAndFormsAreRefusedWithAProblemAndStoreNothing(string db)
     {
         await using var app = await TestApp.StartAsync(db);
@@ -306,6 +373,66 @@ public sealed partial class GrievanceTests(Apps apps)
         await using var ctx = app.OpenDb();
         Assert.Equal(0, await ctx.Grievances.CountAsync());
         Assert.Equal(0, await ctx.GrievanceEvents.CountAsync());
+    }
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task EachFinishedDaysFiguresBecomeObservationsOfThePlanMetricsThatFollowThemOnce(string db)
+    {
+        await using var app = await TestApp.StartAsync(db);
+        var plan = await app.ImportGazaPlanAsync();
+        using var admin = app.Client(Role.Administrator);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsync("/api/v1/grievances/deadlines", Json(new[] { new { severity = "medium", acknowledgeHours = 1, respondHours = 1 } }))).StatusCode);
+        var codes = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            codes.Add(await FileOnThePageAsync(app, "services", $"No water for a week (simulated {i})"));
+        }
+        using var officer = app.Client(Role.GrievanceOfficer);
+        Assert.Equal(HttpStatusCode.OK, (await officer.PostAsync($"/api/v1/grievances/{await IdOfAsync(app, codes[0])}/respond", Json(new { response = "A tanker comes tomorrow." }))).StatusCode);
+        app.Clock.Advance(TimeSpan.FromHours(2));
+        Assert.Equal(HttpStatusCode.OK, (await officer.PostAsync($"/api/v1/grievances/{await IdOfAsync(app, codes[1])}/respond", Json(new { response = "A tanker came." }))).StatusCode);
+        using var supervisor = app.Client(Role.GrievanceSupervisor);
+        // The day is not over: nothing is recorded for it yet.
+        Assert.Equal(0, (int)JsonNode.Parse(await (await supervisor.PostAsync("/api/v1/grievances/escalations", null)).Content.ReadAsStringAsync())!["observations"]!);
+        app.Clock.Advance(TimeSpan.FromDays(1));
+        Assert.Equal(2, (int)JsonNode.Parse(await (await supervisor.PostAsync("/api/v1/grievances/escalations", null)).Content.ReadAsStringAsync())!["observations"]!);
+        Assert.Equal(0, (int)JsonNode.Parse(await (await supervisor.PostAsync("/api/v1/grievances/escalations", null)).Content.ReadAsStringAsync())!["observations"]!);
+
+        var provision = await app.ProvisionIdAsync(plan, "P2-GRIEVANCES");
+        using var analyst = app.Client(Role.Analyst);
+        var metrics = JsonNode.Parse(await analyst.GetStringAsync($"/api/v1/provisions/{provision}"))!["metrics"]!.AsArray();
+        (string? Day, double Value, string? Verification) Only(string code)
+        {
+            var o = Assert.Single(metrics.Single(m => (string?)m!["code"] == code)!["observations"]!.AsArray())!;
+            return ((string?)o["observedOn"], (double)o["value"]!, (string?)o["verification"]);
+        }
+        Assert.Equal(("2026-11-21", 3.0, "unverified"), Only("GRIEVANCES-RECEIVED"));
+        // Three fell due on the day (an hour each); one was answered in time.
+        Assert.Equal(("2026-11-21", 33.3, "unverified"), Only("GRIEVANCES-ON-TIME"));
+        // Public metrics: the observations are published, and so reach open data.
+        Assert.Contains("GRIEVANCES-ON-TIME", await app.Client().GetStringAsync("/api/v1/open/metric-observation.csv"));
+    }
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task ThePublicFiguresAreCountsWithSmallOnesLeftOut(string db)
+    {
+        await using var app = await TestApp.StartAsync(db);
+        for (var i = 0; i < 5; i++)
+        {
+            await FileOnThePageAsync(app, "access", $"Road closed (simulated {i})");
+        }
+        await FileOnThePageAsync(app, "property", "House damaged (simulated)", "+970 59 000 0000");
+        using var anyone = app.Client();
+        var figures = JsonNode.Parse(await anyone.GetStringAsync("/api/v1/open/grievances"))!;
+        Assert.Equal((6, 0, 5), ((int)figures["received"]!, (int)figures["answered"]!, (int)figures["suppressedBelow"]!));
+        var byCategory = figures["byCategory"]!.AsArray().ToDictionary(r => (string)r!["key"]!, r => r!);
+        Assert.Equal(5, (int?)byCategory["access"]!["received"]);
+        // One property complaint: left out, so that it cannot point to its author.
+        Assert.Null((int?)byCategory["property"]!["received"]);
+        Assert.DoesNotContain("000 0000", figures.ToJsonString());
+        var page = WebUtility.HtmlDecode(await anyone.GetStringAsync("/public/grievances?lang=ar"));
+        Assert.Contains("<td>أقل من 5</td>", page);
+        Assert.Contains("<html lang=\"ar\" dir=\"rtl\">", page);
     }
 
     [GeneratedRegex("data-testid=\"tracking-code\"><strong class=\"ltr\">([^<]+)</strong>")]

@@ -54,7 +54,7 @@ public sealed class TestApp : IAsyncDisposable
 
     /// <summary>Starts the app on a fresh database. Tracking codes may be tried 1,000 times a minute unless a test asks
     /// otherwise (tests share one address); SMS answers go to a file of the app's own.</summary>
-    public static async Task<TestApp> StartAsync(string kind, int trackingPerMinute = 1_000)
+    public static async Task<TestApp> StartAsync(string kind, int trackingPerMinute = 1_000, string? smsOutbound = null)
     {
         var database = Databases.Fresh(kind);
         await Migrator.MigrateAsync(database);
@@ -68,7 +68,7 @@ public sealed class TestApp : IAsyncDisposable
                 builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
                 {
                     ["Grievances:TrackingPerMinute"] = trackingPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    ["Grievances:SmsOutbound"] = "file:" + outbox,
+                    ["Grievances:SmsOutbound"] = smsOutbound ?? "file:" + outbox,
                 });
                 builder.Logging.AddProvider(logs);
             });

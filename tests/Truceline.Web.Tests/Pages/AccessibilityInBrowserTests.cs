@@ -42,7 +42,7 @@ public sealed class AccessibilityInBrowserTests
             var paths = new[]
             {
                 "/", "/public/incidents", $"/plans/{plan}", $"/provisions/{provision}", "/aid?from=2026-11-14&to=2026-11-21",
-                "/aid/daily?stage=offloaded&from=2026-11-14&to=2026-11-21", "/log", "/log/entries/0", "/account/signin", "/complaint", "/complaint/track",
+                "/aid/daily?stage=offloaded&from=2026-11-14&to=2026-11-21", "/log", "/log/entries/0", "/account/signin", "/complaint", "/complaint/track", "/public/grievances",
             };
             foreach (var path in from language in new[] { "en", "ar", "he" } from p in paths select p + (p.Contains('?') ? "&" : "?") + "lang=" + language)
             {

@@ -29,8 +29,19 @@ public sealed class DetailModel(TrucelineDb db, PersonalData personalData, TimeP
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => await LoadAsync(id, ct) ? Page() : NotFound();
 
-    public Task<IActionResult> OnPostAcknowledgeAsync(Guid id, string? severity, string? category, string? note, CancellationToken ct) =>
-        StepAsync(id, "acknowledge", AcknowledgeGrievance.RunAsync(db, id, new AcknowledgeGrievance.Request(severity, note, string.IsNullOrEmpty(category) ? null : category), time, ct), "Acknowledged.", ct);
+    public Task<IActionResult> OnPostAcknowledgeAsync(Guid id, string? severity, string? category, string? note, string? provision, string? incident, CancellationToken ct)
+    {
+        Guid? incidentId = Guid.TryParse(incident, out var parsed) ? parsed : null;
+        if (!string.IsNullOrWhiteSpace(incident) && incidentId is null)
+        {
+            return StepAsync(id, "acknowledge", Task.FromResult(new Outcome<Grievance>(default, Failure.Invalid("incident", "is an incident's id (from its page's address)"))), "", ct);
+        }
+        return StepAsync(id, "acknowledge", AcknowledgeGrievance.RunAsync(db, id, new AcknowledgeGrievance.Request(severity, note,
+            string.IsNullOrEmpty(category) ? null : category, string.IsNullOrEmpty(provision) ? null : provision, incidentId), time, ct), "Acknowledged.", ct);
+    }
+
+    /// <summary>The provisions a complaint can be tied to (those this officer may see).</summary>
+    public IReadOnlyList<(string Code, string Title)> Provisions { get; private set; } = [];
 
     public Task<IActionResult> OnPostReferAsync(Guid id, string? organisation, string? reason, CancellationToken ct) =>
         StepAsync(id, "refer", ReferGrievance.RunAsync(db, id, new ReferGrievance.Request(organisation, reason), time, ct), "Referred.", ct);
@@ -78,6 +89,7 @@ public sealed class DetailModel(TrucelineDb db, PersonalData personalData, TimeP
             return false;
         }
         View = await GrievancesApi.ViewAsync(db, personalData, g, time, ct);
+        Provisions = (await db.Provisions.AsNoTracking().OrderBy(p => p.Code).Select(p => new { p.Code, p.Title }).ToListAsync(ct)).Select(p => (p.Code, p.Title)).ToList();
         Organisations = await db.Organisations.IgnoreQueryFilters().AsNoTracking().Where(o => o.Id != g.HandlingOrganisationId).OrderBy(o => o.Name).Select(o => o.Name).ToListAsync(ct);
         return true;
     }
