@@ -43,8 +43,20 @@ public static class AccessApi
         TypedResults.Ok((await db.Users.AsNoTracking().Include(u => u.Organisation).OrderBy(u => u.Email).ToListAsync(ct))
             .Select(u => new UserView(u.Id, u.Email, u.DisplayName, u.Role.Slug(), u.Organisation!.Name, u.Disabled, u.Organisation.Simulated)).ToList());
 
+    /// <summary>Complaints are closed to administrators (ADR-014): an administrator who could create a grievance officer,
+    /// or a token for one, could read them. Those accounts and their tokens are made at the console, which holds the keys anyway.</summary>
+    private static ProblemHttpResult ConsoleOnly(string what) => TypedResults.Problem(
+        $"{what} for the grievance roles are made at the console ('truceline user add', 'truceline token create'), not by an administrator over the API: complaints are closed to administrators.",
+        statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
+
+    private static bool IsGrievanceRole(Role role) => role is Role.GrievanceOfficer or Role.SafeguardingOfficer or Role.GrievanceSupervisor;
+
     public static async Task<Results<Created<UserView>, ProblemHttpResult>> PostUser(Accounts.NewUser body, TrucelineDb db, TimeProvider time, CancellationToken ct)
     {
+        if (RoleNames.TryParse(body.Role, out var role) && IsGrievanceRole(role))
+        {
+            return ConsoleOnly("Accounts");
+        }
         var outcome = await Accounts.AddUserAsync(db, body, time, ct);
         if (!outcome.Succeeded)
         {
@@ -57,6 +69,10 @@ public static class AccessApi
 
     public static async Task<Results<Created<TokenView>, ProblemHttpResult>> PostToken(TokenRequest body, TrucelineDb db, TimeProvider time, CancellationToken ct)
     {
+        if (await db.Users.AsNoTracking().Where(u => u.Email == body.Email).Select(u => (Role?)u.Role).FirstOrDefaultAsync(ct) is { } role && IsGrievanceRole(role))
+        {
+            return ConsoleOnly("Tokens");
+        }
         var outcome = await Accounts.CreateTokenAsync(db, body.Email, body.Name, body.Days, time, ct);
         if (!outcome.Succeeded)
         {

@@ -44,7 +44,7 @@ public static class GrievancesApi
             Step(db, pd, t, DeclineGrievance.RunAsync(db, id, r, t, ct))).RequireAuthorization(handle).WithSummary("Decline a referral, with a reason: back to the referrer");
         api.MapPost("/{id:guid}/respond", RespondAsync).RequireAuthorization(handle).WithSummary("Answer the complainant (read with the code; sent by SMS to an SMS complaint)");
         api.MapPost("/{id:guid}/close", (Guid id, CloseGrievance.Request r, TrucelineDb db, PersonalData pd, TimeProvider t, CancellationToken ct) =>
-            Step(db, pd, t, CloseGrievance.RunAsync(db, id, r, t, ct))).RequireAuthorization(handle).WithSummary("Close with the complainant's feedback taken by phone");
+            Step(db, pd, t, CloseGrievance.RunAsync(db, pd, id, r, t, ct))).RequireAuthorization(handle).WithSummary("Close with the complainant's feedback taken by phone");
         api.MapPost("/escalations", async (TrucelineDb db, TimeProvider t, CancellationToken ct) =>
             {
                 var escalated = await EscalateOverdue.RunAsync(db, t, ct);
@@ -246,7 +246,8 @@ public static class GrievancesApi
     {
         var name = request.Organisation?.Trim();
         var org = string.IsNullOrEmpty(name) ? null
-            : await db.Organisations.IgnoreQueryFilters().FirstOrDefaultAsync(o => o.Name == name || o.Id.ToString() == name, ct);
+            : Guid.TryParse(name, out var byId) ? await db.Organisations.IgnoreQueryFilters().FirstOrDefaultAsync(o => o.Id == byId, ct)
+            : await db.Organisations.IgnoreQueryFilters().FirstOrDefaultAsync(o => o.Name == name, ct);
         if (org is null)
         {
             return Failure.Invalid("organisation", string.IsNullOrEmpty(name) ? "is required" : $"'{name}' is not an organisation").ToProblem();
@@ -295,8 +296,11 @@ public static class GrievancesApi
     public sealed record PublicGrievanceFigures(int Received, int Answered, int AnsweredOnTime, int Overdue, IReadOnlyList<FigureRow> ByCategory,
         IReadOnlyList<FigureRow> ByGovernorate, int SuppressedBelow, string Licence);
 
-    /// <summary>Counts only, with any count from 1 to 4 left out (null), so that a small number cannot point to a person.</summary>
+    /// <summary>Counts only, with any count from 1 to 4 left out (null), so that a small number cannot point to a person;
+    /// and every count, totals included, rounded to the nearest 5, so that a left-out one cannot be found by subtraction.</summary>
     public const int SuppressBelow = 5;
+
+    public static int RoundToFive(int n) => (int)(Math.Round(n / 5.0, MidpointRounding.AwayFromZero) * 5);
 
     public static async Task<Ok<PublicGrievanceFigures>> PublicFigures(TrucelineDb db, TimeProvider time, CancellationToken ct)
     {
@@ -306,9 +310,10 @@ public static class GrievancesApi
             .Select(g => new Counted(Camel(g.Category), g.GovernorateCode ?? "unknown", g.RespondedAt != null && g.RespondedAt <= g.RespondBy,
                 GrievanceStepsOpen(g.State), g.RespondedAt != null,
                 (g.State == GrievanceState.Received && g.AcknowledgeBy < now) || (GrievanceStepsOpen(g.State) && g.RespondBy < now))).ToList();
-        int? Safe(int n) => n is > 0 and < SuppressBelow ? null : n;
+        int? Safe(int n) => n is > 0 and < SuppressBelow ? null : RoundToFive(n);
         FigureRow Row(string key, List<Counted> items) => new(key, Safe(items.Count), Safe(items.Count(x => x.OnTime)), Safe(items.Count(x => x.Open)));
-        return TypedResults.Ok(new PublicGrievanceFigures(rows.Count, rows.Count(r => r.Answered), rows.Count(r => r.OnTime), rows.Count(r => r.Overdue),
+        return TypedResults.Ok(new PublicGrievanceFigures(RoundToFive(rows.Count), RoundToFive(rows.Count(r => r.Answered)), RoundToFive(rows.Count(r => r.OnTime)),
+            RoundToFive(rows.Count(r => r.Overdue)),
             rows.GroupBy(r => r.Category).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => Row(g.Key, [.. g])).ToList(),
             rows.GroupBy(r => r.Governorate).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => Row(g.Key, [.. g])).ToList(),
             SuppressBelow, Truceline.Transparency.OpenData.Licence));

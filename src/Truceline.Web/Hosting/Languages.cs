@@ -58,7 +58,8 @@ public static class Languages
                 MaxAge = TimeSpan.FromDays(365), HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true, Secure = http.Request.IsHttps,
             });
             // Only a path on this site: never an open redirect.
-            var target = @return is { Length: > 0 } r && r[0] == '/' && !r.StartsWith("//", StringComparison.Ordinal) && !r.StartsWith("/\\", StringComparison.Ordinal) ? r : "/";
+            var target = @return is { Length: > 0 } r && r[0] == '/' && !r.StartsWith("//", StringComparison.Ordinal)
+                && !r.Any(c => c < ' ' || c == '\\' || c == '\u007f') ? r : "/";
             return Results.Redirect(target);
         }).AllowAnonymous().ExcludeFromDescription();
 }

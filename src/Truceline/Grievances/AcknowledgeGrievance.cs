@@ -58,7 +58,12 @@ public static class AcknowledgeGrievance
             var (acknowledge, respond) = await SubmitGrievance.DeadlinesAsync(db, g.AgreementId, severity, ct);
             g.Severity = severity;
             g.AcknowledgeBy = g.ReceivedAt.AddHours(acknowledge);
-            g.RespondBy = g.ReceivedAt.AddHours(respond);
+            // After an appeal the answer is due counted from the appeal, not from the first receipt.
+            var appealed = await db.GrievanceEvents.IgnoreQueryFilters().Where(e => e.GrievanceId == g.Id && e.Kind == "appealed")
+                .MaxAsync(e => (DateTime?)e.At, ct);
+            g.RespondBy = (appealed is { } a && a > g.ReceivedAt ? a : g.ReceivedAt).AddHours(respond);
+            // A late acknowledgement was escalated; the answer's deadline is watched afresh.
+            g.EscalatedAt = null;
             g.State = GrievanceState.Acknowledged;
             g.AcknowledgedAt ??= now;
             g.ProvisionCode = provision ?? g.ProvisionCode;

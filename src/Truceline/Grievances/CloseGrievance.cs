@@ -10,12 +10,19 @@ public static class CloseGrievance
 {
     public sealed record Request(bool? Satisfied, string? Comment);
 
-    public static Task<Outcome<Grievance>> RunAsync(TrucelineDb db, Guid id, Request request, TimeProvider time, CancellationToken ct = default) =>
+    /// <summary>An officer records the feedback taken by phone; the comment is the complainant's words, so it is kept encrypted.</summary>
+    public static Task<Outcome<Grievance>> RunAsync(TrucelineDb db, PersonalData personalData, Guid id, Request request, TimeProvider time, CancellationToken ct = default) =>
         Writes.InTransactionAsync<Grievance>(db, async () =>
         {
             if (request.Satisfied is null)
             {
                 return Failure.Invalid("satisfied", "is required: whether the complainant is satisfied with the answer (true or false)");
+            }
+            var errors = new FieldErrors();
+            var comment = GrievanceSteps.Note(request.Comment, "comment", errors, required: false);
+            if (errors.Any)
+            {
+                return errors.ToFailure();
             }
             var found = await GrievanceSteps.CaseAsync(db, id, "closed", [GrievanceState.Responded], ct);
             if (found.Failure is { } failure)
@@ -23,7 +30,7 @@ public static class CloseGrievance
                 return failure;
             }
             var g = found.Value!;
-            Close(db, g, request.Satisfied.Value, GrievanceSteps.Note(request.Comment, "comment", new FieldErrors(), false), time);
+            Close(db, g, request.Satisfied.Value, personalData.Protect(comment), time);
             await db.SaveChangesAsync(ct);
             return g;
         }, ct);

@@ -34,6 +34,8 @@ public static class DeclineGrievance
             var now = time.GetUtcNow().UtcDateTime;
             var from = g.HandlingOrganisationId;
             g.HandlingOrganisationId = back;
+            g.ConfidentialTo = Grievance.Readers(back, g.Sensitive);
+            await db.GrievanceEvents.Where(e => e.GrievanceId == g.Id).ExecuteUpdateAsync(s => s.SetProperty(e => e.ConfidentialTo, g.ConfidentialTo), ct);
             g.State = GrievanceState.Acknowledged;
             g.AcknowledgedAt ??= now;
             GrievanceSteps.Record(db, g, now, "declined", reason, from, back);

@@ -11,7 +11,11 @@ namespace Truceline.Grievances;
 /// </summary>
 public static class EscalateOverdue
 {
-    public static async Task<int> RunAsync(TrucelineDb db, TimeProvider time, CancellationToken ct = default)
+    public static async Task<int> RunAsync(TrucelineDb db, TimeProvider time, CancellationToken ct = default) =>
+        (await Writes.InTransactionAsync<int>(db, async () => await EscalateAsync(db, time, ct), ct)).Value;
+
+    // Under the writer's lock, so two nodes do not escalate one case twice.
+    private static async Task<int> EscalateAsync(TrucelineDb db, TimeProvider time, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var due = await db.Grievances.IgnoreQueryFilters()

@@ -35,17 +35,19 @@ public static class GrievanceFeeds
         {
             for (var day = today.AddDays(-7); day < today; day = day.AddDays(1))
             {
-                if (await db.Observations.IgnoreQueryFilters().AnyAsync(o => o.MetricId == metric.Id && o.ObservedOn == day, ct))
+                var (metricId, feed, on) = (metric.Id, metric.Feed!, day);
+                // Checked again under the writer's lock: two nodes (or the minute's run and an on-demand one) record a day once.
+                var outcome = await Writes.InTransactionAsync<bool>(db, async () =>
                 {
-                    continue;
-                }
-                var value = await ValueAsync(db, metric.Feed!, day, ct);
-                if (value is null)
-                {
-                    continue;
-                }
-                var outcome = await RecordObservation.RunAsync(db, metric.Id, new RecordObservation.Request(day, value, Source, null), mayVerify: false, time, ct);
-                added += outcome.Succeeded ? 1 : 0;
+                    if (await db.Observations.IgnoreQueryFilters().AnyAsync(o => o.MetricId == metricId && o.ObservedOn == on, ct)
+                        || await ValueAsync(db, feed, on, ct) is not { } value)
+                    {
+                        return false;
+                    }
+                    var recorded = await RecordObservation.RunAsync(db, metricId, new RecordObservation.Request(on, value, Source, null), mayVerify: false, time, ct);
+                    return recorded.Succeeded ? true : recorded.Failure!;
+                }, ct);
+                added += outcome.Succeeded && outcome.Value ? 1 : 0;
             }
         }
         return added;

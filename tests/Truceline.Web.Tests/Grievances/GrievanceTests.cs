@@ -79,6 +79,16 @@ public sealed partial class GrievanceTests(Apps apps)
             await ProblemAssert.IsProblem(refused, HttpStatusCode.Forbidden);
             Assert.DoesNotContain(marker, await refused.Content.ReadAsStringAsync());
         }
+        // An administrator cannot make themselves a way in: no grievance accounts nor tokens over the API.
+        using (var administrator = app.Client(Role.Administrator))
+        {
+            var token = await ProblemAssert.IsProblem(await administrator.PostAsync("/api/v1/tokens", Json(new { email = TestApp.Email(Role.GrievanceOfficer), name = "peek" })), HttpStatusCode.Forbidden);
+            Assert.StartsWith("Tokens for the grievance roles are made at the console", token.GetProperty("detail").GetString());
+            await ProblemAssert.IsProblem(await administrator.PostAsync("/api/v1/users", Json(new
+            {
+                email = $"peek-{Guid.NewGuid():N}@test.example", displayName = "Peek", role = "safeguarding-officer", organisation = "Participating test organisation", password = TestApp.Password,
+            })), HttpStatusCode.Forbidden);
+        }
         // The safeguarding officer of the same organisation does not handle ordinary complaints either.
         using var safeguarding = app.Client(Role.SafeguardingOfficer);
         await ProblemAssert.IsProblem(await safeguarding.GetAsync($"/api/v1/grievances/{id}"), HttpStatusCode.NotFound);
@@ -178,6 +188,10 @@ public sealed partial class GrievanceTests(Apps apps)
         var id = await IdOfAsync(app, code);
         using var officer = app.Client(Role.GrievanceOfficer);
         await ProblemAssert.IsProblem(await secondOfficer.GetAsync($"/api/v1/grievances/{id}"), HttpStatusCode.NotFound);
+        // Not to an organisation with no one to receive it: the complaint would have no reader at all.
+        var nobody = await ProblemAssert.IsProblem(await officer.PostAsync($"/api/v1/grievances/{id}/refer", Json(new { organisation = "Outside organisation (donor)", reason = "x" })),
+            HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("'Outside organisation (donor)' has no grievance officer to receive the complaint", nobody.GetProperty("errors").GetProperty("organisation")[0].GetString());
         var noReason = await ProblemAssert.IsProblem(await officer.PostAsync($"/api/v1/grievances/{id}/refer", Json(new { organisation = second })), HttpStatusCode.UnprocessableEntity);
         Assert.Contains("is required", noReason.GetProperty("errors").GetProperty("reason")[0].GetString());
         var referred = JsonNode.Parse(await (await officer.PostAsync($"/api/v1/grievances/{id}/refer", Json(new { organisation = second, reason = "Housing is theirs" }))).Content.ReadAsStringAsync())!;
@@ -189,6 +203,10 @@ public sealed partial class GrievanceTests(Apps apps)
         Assert.Equal("Umm Ahmad, 059-000-1111", (string?)theirs["contact"]);
 
         var declined = JsonNode.Parse(await (await secondOfficer.PostAsync($"/api/v1/grievances/{id}/decline", Json(new { reason = "Not in our area" }))).Content.ReadAsStringAsync())!;
+        // Declined: the case is no longer theirs to read.
+        Assert.True((bool?)declined["handedOver"] == true, declined.ToJsonString());
+        await ProblemAssert.IsProblem(await secondOfficer.GetAsync($"/api/v1/grievances/{id}"), HttpStatusCode.NotFound);
+        declined = JsonNode.Parse(await officer.GetStringAsync($"/api/v1/grievances/{id}"))!;
         Assert.Equal(("acknowledged", "Participating test organisation"), ((string?)declined["state"], (string?)declined["handlingOrganisation"]));
         Assert.Equal("Umm Ahmad, 059-000-1111", (string?)JsonNode.Parse(await officer.GetStringAsync($"/api/v1/grievances/{id}"))!["contact"]);
         await ProblemAssert.IsProblem(await officer.PostAsync($"/api/v1/grievances/{id}/decline", Json(new { reason = "x" })), HttpStatusCode.Conflict);
@@ -424,7 +442,8 @@ public sealed partial class GrievanceTests(Apps apps)
         await FileOnThePageAsync(app, "property", "House damaged (simulated)", "+970 59 000 0000");
         using var anyone = app.Client();
         var figures = JsonNode.Parse(await anyone.GetStringAsync("/api/v1/open/grievances"))!;
-        Assert.Equal((6, 0, 5), ((int)figures["received"]!, (int)figures["answered"]!, (int)figures["suppressedBelow"]!));
+        // Six received, published as 5: every count rounded to the nearest 5, so that the left-out one cannot be found by subtraction.
+        Assert.Equal((5, 0, 5), ((int)figures["received"]!, (int)figures["answered"]!, (int)figures["suppressedBelow"]!));
         var byCategory = figures["byCategory"]!.AsArray().ToDictionary(r => (string)r!["key"]!, r => r!);
         Assert.Equal(5, (int?)byCategory["access"]!["received"]);
         // One property complaint: left out, so that it cannot point to its author.

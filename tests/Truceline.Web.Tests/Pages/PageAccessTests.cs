@@ -35,6 +35,10 @@ public sealed class PageAccessTests(Apps apps)
         {
             Assert.True((await coordinator.PostAsync($"/api/v1/provisions/{isf}/status", new StringContent(
                 "{\"status\":1,\"evidence\":\"First contingent arrived (simulated)\"}", System.Text.Encoding.UTF8, "application/json"))).IsSuccessStatusCode);
+            // A deadline amendment too: its table names who made it, to staff only.
+            var amended = await coordinator.PostAsync($"/api/v1/provisions/{isf}/deadline", new StringContent(
+                "{\"deadline\":\"2027-06-30\",\"reason\":\"Mandate still negotiated (simulated)\"}", System.Text.Encoding.UTF8, "application/json"));
+            Assert.True(amended.IsSuccessStatusCode, await amended.Content.ReadAsStringAsync());
         }
         var hidden = await app.ProvisionIdAsync(closed, "P2-ISF-DEPLOY");
 
@@ -55,6 +59,7 @@ public sealed class PageAccessTests(Apps apps)
         // The provision: its public history, linked to the log; not the restricted metric, nor who recorded what, nor any form.
         var page = WebUtility.HtmlDecode(await anonymous.GetStringAsync($"/provisions/{isf}"));
         Assert.Contains("First contingent arrived (simulated)", page);
+        Assert.Contains("Mandate still negotiated (simulated)", page);
         Assert.DoesNotContain("ISF personnel deployed", page);
         Assert.DoesNotContain("Recorded by", page);
         Assert.DoesNotContain(TestApp.Email(Role.Coordinator), page);

@@ -94,7 +94,7 @@ public sealed partial class LanguageTests(Apps apps)
         using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = app.Address };
         var unknown = await ProblemAssert.IsProblem(await client.GetAsync("/lang/xx?return=/log"), HttpStatusCode.NotFound);
         Assert.Contains("'xx' is not a language of this interface; choose one of en, ar, he.", unknown.GetProperty("detail").GetString());
-        foreach (var target in new[] { "//evil.example/", "https://evil.example/", "/\\evil.example", "javascript:alert(1)" })
+        foreach (var target in new[] { "//evil.example/", "https://evil.example/", "/\\evil.example", "javascript:alert(1)", "/\t/evil.example", "/\n/evil.example" })
         {
             var response = await client.GetAsync("/lang/he?return=" + Uri.EscapeDataString(target));
             Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);

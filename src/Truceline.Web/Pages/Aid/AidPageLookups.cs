@@ -20,7 +20,11 @@ public static class AidPageLookups
         {
             return hit.List;
         }
-        var list = await GovernoratesAsync(db, ct);
+        // Shared by everyone for a minute, so read as the public may see them, whoever happens to load them first.
+        var list = (await db.Zones.IgnoreQueryFilters().AsNoTracking()
+                .Where(z => z.Kind == ZoneKind.Governorate && z.Classification == Truceline.Access.Classification.Public)
+                .OrderBy(z => z.Name).Select(z => new { z.Code, z.Name }).ToListAsync(ct))
+            .Select(z => (z.Code, z.Name)).Distinct().ToList();
         if (list.Count > 0)
         {
             Recent[key] = (Environment.TickCount64, list);

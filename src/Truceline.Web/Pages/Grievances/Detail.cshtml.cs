@@ -62,7 +62,7 @@ public sealed class DetailModel(TrucelineDb db, PersonalData personalData, TimeP
     }
 
     public Task<IActionResult> OnPostCloseAsync(Guid id, bool? satisfied, string? comment, CancellationToken ct) =>
-        StepAsync(id, "close", CloseGrievance.RunAsync(db, id, new CloseGrievance.Request(satisfied, comment), time, ct), "Closed.", ct);
+        StepAsync(id, "close", CloseGrievance.RunAsync(db, personalData, id, new CloseGrievance.Request(satisfied, comment), time, ct), "Closed.", ct);
 
     private async Task<IActionResult> StepAsync(Guid id, string form, Task<Outcome<Grievance>> step, string done, CancellationToken ct)
     {

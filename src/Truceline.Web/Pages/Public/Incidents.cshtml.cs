@@ -77,6 +77,15 @@ public sealed class IncidentsModel(TrucelineDb db, TimeProvider time) : PageMode
         {
             (From, To) = (To, From);
         }
+        // At most ten years at a time, and room before it for the previous period of the same length.
+        if (To.DayNumber - From.DayNumber > 3_652)
+        {
+            From = To.AddDays(-3_652);
+        }
+        if (From.DayNumber - DateOnly.MinValue.DayNumber <= To.DayNumber - From.DayNumber + 1)
+        {
+            (From, To) = (new DateOnly(2000, 1, 1), new DateOnly(2000, 1, 1).AddDays(Math.Min(To.DayNumber - From.DayNumber, 3_652)));
+        }
         (EventType, State, Governorate, Party) = (Blank(eventType), Blank(state), Blank(governorate), Blank(party));
         var matching = all.Where(i => (EventType is null || i.EventType == EventType) && (State is null || i.State == State)
             && (Governorate is null || i.Governorate == Governorate) && (Party is null || i.Parties.Contains(Party))).ToList();
