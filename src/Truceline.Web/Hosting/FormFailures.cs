@@ -25,6 +25,17 @@ public static class FormFailures
         };
     }
 
+    /// <summary>A failure as the lines a plain form shows above itself ("field: message"), and the status the page answers with.</summary>
+    public static (IReadOnlyList<string> Messages, int Status) Lines(Failure failure) =>
+        (failure.Errors?.SelectMany(e => e.Value.Select(m => e.Key + ": " + m)).ToList() ?? [failure.Detail],
+         failure.Kind switch
+         {
+             FailureKind.Conflict => StatusCodes.Status409Conflict,
+             FailureKind.Forbidden => StatusCodes.Status403Forbidden,
+             FailureKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
+             _ => StatusCodes.Status422UnprocessableEntity,
+         });
+
     public static IEnumerable<string> ErrorsFor(this PageModel page, string form) =>
         page.ModelState.Where(kv => kv.Key.StartsWith(form + ".", StringComparison.Ordinal)).SelectMany(kv => kv.Value!.Errors.Select(e => e.ErrorMessage));
 }

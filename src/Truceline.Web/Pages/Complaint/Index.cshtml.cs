@@ -58,9 +58,7 @@ public sealed class IndexModel(TrucelineDb db, PersonalData personalData, TimePr
             (Text, Contact) = (null, null);
             return Page();
         }
-        var f = outcome.Failure!;
-        Errors = f.Errors?.SelectMany(e => e.Value.Select(m => e.Key + ": " + m)).ToList() ?? [f.Detail];
-        Response.StatusCode = f.Kind == Truceline.Common.FailureKind.Unavailable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status422UnprocessableEntity;
+        (Errors, Response.StatusCode) = FormFailures.Lines(outcome.Failure!);
         return Page();
     }
 }

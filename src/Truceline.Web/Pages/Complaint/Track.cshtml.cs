@@ -67,8 +67,8 @@ public sealed class TrackModel(TrucelineDb db, PersonalData personalData, TimePr
         {
             return NotFoundUnless();
         }
-        Error = outcome.Failure!.Errors?.SelectMany(e => e.Value.Select(m => e.Key + ": " + m)).FirstOrDefault() ?? outcome.Failure.Detail;
-        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        var (lines, status) = FormFailures.Lines(outcome.Failure!);
+        (Error, Response.StatusCode) = (lines[0], status);
         return Page();
     }
 
