@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Truceline.Access;
 using Truceline.Common;
@@ -16,50 +15,18 @@ public sealed class ReportIntake : IAsyncDisposable
 {
     public const int MaxBatch = 256;
 
-    private sealed record Pending(Report Report, TaskCompletionSource<Outcome<SubmitReport.Result>> Done);
-
-    private readonly Channel<Pending> _queue = System.Threading.Channels.Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly DatabaseTarget _database;
     private readonly TimeProvider _time;
-    private readonly Task _writer;
+    private readonly GroupCommit<Report, Outcome<SubmitReport.Result>> _writer;
 
     public ReportIntake(DatabaseTarget database, TimeProvider time)
     {
         _database = database;
         _time = time;
-        _writer = Task.Run(WriteAsync);
+        _writer = new GroupCommit<Report, Outcome<SubmitReport.Result>>(MaxBatch, CommitAsync, OneAsync);
     }
 
-    public Task<Outcome<SubmitReport.Result>> StoreAsync(Report report)
-    {
-        var pending = new Pending(report, new TaskCompletionSource<Outcome<SubmitReport.Result>>(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (!_queue.Writer.TryWrite(pending))
-        {
-            throw new InvalidOperationException("Intake is shutting down.");
-        }
-        return pending.Done.Task;
-    }
-
-    private async Task WriteAsync()
-    {
-        var batch = new List<Pending>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
-        {
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next))
-            {
-                batch.Add(next);
-            }
-            try
-            {
-                await CommitAsync(batch);
-            }
-            catch (Exception)
-            {
-                await OneByOneAsync(batch);
-            }
-            batch.Clear();
-        }
-    }
+    public Task<Outcome<SubmitReport.Result>> StoreAsync(Report report) => _writer.StoreAsync(report);
 
     private TrucelineDb Open()
     {
@@ -68,61 +35,42 @@ public sealed class ReportIntake : IAsyncDisposable
         return db;
     }
 
-    private async Task CommitAsync(List<Pending> batch)
+    private async Task<IReadOnlyList<Outcome<SubmitReport.Result>>> CommitAsync(IReadOnlyList<Report> batch)
     {
         await using var db = Open();
         await using var tx = await Writes.BeginAsync(db);
-        var clientIds = batch.Where(p => p.Report.ClientId is not null).Select(p => p.Report.ClientId!).Distinct().ToList();
+        var clientIds = batch.Where(r => r.ClientId is not null).Select(r => r.ClientId!).Distinct().ToList();
         var earlier = clientIds.Count == 0 ? [] : await db.Reports.IgnoreQueryFilters().AsNoTracking()
             .Where(r => r.ClientId != null && clientIds.Contains(r.ClientId)).ToListAsync();
         var known = earlier.ToDictionary(r => (r.Channel, r.ClientId!));
-        var answers = new List<(Pending Pending, Report Report, bool Created)>(batch.Count);
-        foreach (var p in batch)
+        var answers = new List<Outcome<SubmitReport.Result>>(batch.Count);
+        foreach (var report in batch)
         {
-            if (p.Report.ClientId is { } id && known.TryGetValue((p.Report.Channel, id), out var first))
+            if (report.ClientId is { } id && known.TryGetValue((report.Channel, id), out var first))
             {
-                if (first.SubmittedByUserId != p.Report.SubmittedByUserId)
-                {
-                    p.Done.TrySetResult(SubmitReport.ClientIdTaken(id));
-                    continue;
-                }
-                answers.Add((p, first, false)); // a retry (or a twin in this batch): the first report, nothing stored
+                // A retry (or a twin in this batch): the first report, nothing stored; another submitter's id is refused.
+                answers.Add(first.SubmittedByUserId != report.SubmittedByUserId
+                    ? SubmitReport.ClientIdTaken(id)
+                    : new Outcome<SubmitReport.Result>(new SubmitReport.Result(first, false), null));
                 continue;
             }
-            db.Reports.Add(p.Report);
-            if (p.Report.ClientId is { } newId)
+            db.Reports.Add(report);
+            if (report.ClientId is { } newId)
             {
-                known[(p.Report.Channel, newId)] = p.Report;
+                known[(report.Channel, newId)] = report;
             }
-            answers.Add((p, p.Report, true));
+            answers.Add(new Outcome<SubmitReport.Result>(new SubmitReport.Result(report, true), null));
         }
         await db.SaveChangesAsync();
         await tx.CommitAsync();
-        foreach (var (p, report, created) in answers)
-        {
-            p.Done.TrySetResult(new Outcome<SubmitReport.Result>(new SubmitReport.Result(report, created), null));
-        }
+        return answers;
     }
 
-    private async Task OneByOneAsync(List<Pending> batch)
+    private async Task<Outcome<SubmitReport.Result>> OneAsync(Report report)
     {
-        foreach (var p in batch)
-        {
-            try
-            {
-                await using var db = Open();
-                p.Done.TrySetResult(await SubmitReport.StoreAsync(db, p.Report));
-            }
-            catch (Exception e)
-            {
-                p.Done.TrySetException(e); // not acknowledged: the client sees an error and may retry with the same client id
-            }
-        }
+        await using var db = Open();
+        return await SubmitReport.StoreAsync(db, report);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        _queue.Writer.TryComplete();
-        await _writer; // answer everything already queued before the process ends
-    }
+    public ValueTask DisposeAsync() => _writer.DisposeAsync(); // answers everything already queued before the process ends
 }
