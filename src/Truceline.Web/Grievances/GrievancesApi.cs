@@ -135,10 +135,7 @@ public static class GrievancesApi
     public static GrievanceSummary Summary(Grievance g, DateTime now) => new(g.Id, Camel(g.Channel), Camel(g.Category), g.Sensitive, Camel(g.Severity), Camel(g.State),
         g.GovernorateCode, g.ReceivedAt, g.RespondBy, g.EscalatedAt, IsOverdue(g, now));
 
-    public static bool IsOverdue(Grievance g, DateTime now) =>
-        (g.State == GrievanceState.Received && g.AcknowledgeBy < now) || (GrievanceStepsOpen(g.State) && g.RespondBy < now);
-
-    private static bool GrievanceStepsOpen(GrievanceState s) => s is GrievanceState.Received or GrievanceState.Acknowledged or GrievanceState.Referred or GrievanceState.Appealed;
+    public static bool IsOverdue(Grievance g, DateTime now) => Grievance.IsOverdue(g.State, g.AcknowledgeBy, g.RespondBy, now);
 
     public static async Task<Results<Ok<GrievanceView>, ProblemHttpResult>> GetGrievance(Guid id, TrucelineDb db, PersonalData personalData, TimeProvider time, CancellationToken ct)
     {
@@ -185,10 +182,9 @@ public static class GrievancesApi
         SmsOutbox outbox, CancellationToken ct)
     {
         var outcome = await RespondToGrievance.RunAsync(db, id, request, time, ct);
-        if (outcome.Succeeded && outcome.Value!.Channel == GrievanceChannel.Sms && personalData.Unprotect(outcome.Value.ReplyTo) is { } phone)
+        if (outcome.Succeeded)
         {
-            // The code is not kept (only its hash), so the answer names the complaint by the date it was sent.
-            await outbox.SendAsync(phone, ReceiveGrievanceSms.Answer(outcome.Value.Language, outcome.Value.ReceivedAt.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), outcome.Value.Response!), ct);
+            await outbox.SendAnswerAsync(outcome.Value!, personalData, ct);
         }
         return await Step(db, personalData, time, Task.FromResult(outcome));
     }
@@ -308,8 +304,7 @@ public static class GrievancesApi
         var rows = (await db.Grievances.IgnoreQueryFilters().AsNoTracking()
             .Select(g => new { g.Category, g.GovernorateCode, g.State, g.RespondedAt, g.RespondBy, g.AcknowledgeBy }).ToListAsync(ct))
             .Select(g => new Counted(Camel(g.Category), g.GovernorateCode ?? "unknown", g.RespondedAt != null && g.RespondedAt <= g.RespondBy,
-                GrievanceStepsOpen(g.State), g.RespondedAt != null,
-                (g.State == GrievanceState.Received && g.AcknowledgeBy < now) || (GrievanceStepsOpen(g.State) && g.RespondBy < now))).ToList();
+                Grievance.IsOpen(g.State), g.RespondedAt != null, Grievance.IsOverdue(g.State, g.AcknowledgeBy, g.RespondBy, now))).ToList();
         int? Safe(int n) => n is > 0 and < SuppressBelow ? null : RoundToFive(n);
         FigureRow Row(string key, List<Counted> items) => new(key, Safe(items.Count), Safe(items.Count(x => x.OnTime)), Safe(items.Count(x => x.Open)));
         return TypedResults.Ok(new PublicGrievanceFigures(RoundToFive(rows.Count), RoundToFive(rows.Count(r => r.Answered)), RoundToFive(rows.Count(r => r.OnTime)),

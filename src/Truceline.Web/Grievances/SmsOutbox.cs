@@ -13,6 +13,17 @@ public sealed class SmsOutbox(IConfiguration configuration, IHttpClientFactory h
 
     public string? Target => configuration["Grievances:SmsOutbound"] is { Length: > 0 } t ? t : null;
 
+    /// <summary>The answer to a complaint that came by SMS, sent back to its number (the page and the API answer alike).
+    /// The code is not kept (only its hash), so the SMS names the complaint by the day it was sent.</summary>
+    public async Task SendAnswerAsync(Truceline.Grievances.Grievance g, Truceline.Access.PersonalData personalData, CancellationToken ct)
+    {
+        if (g.Channel == Truceline.Grievances.GrievanceChannel.Sms && g.Response is not null && personalData.Unprotect(g.ReplyTo) is { } phone)
+        {
+            await SendAsync(phone, Truceline.Grievances.ReceiveGrievanceSms.Answer(g.Language,
+                g.ReceivedAt.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), g.Response), ct);
+        }
+    }
+
     public async Task SendAsync(string to, string text, CancellationToken ct)
     {
         var target = Target;

@@ -19,6 +19,7 @@ public static class EscalateOverdue
     {
         var now = time.GetUtcNow().UtcDateTime;
         var due = await db.Grievances.IgnoreQueryFilters()
+            // Grievance.IsOverdue, written out so the database can evaluate it.
             .Where(g => g.EscalatedAt == null
                 && ((g.State == GrievanceState.Received && g.AcknowledgeBy < now)
                     || ((g.State == GrievanceState.Received || g.State == GrievanceState.Acknowledged || g.State == GrievanceState.Referred || g.State == GrievanceState.Appealed) && g.RespondBy < now)))

@@ -97,6 +97,14 @@ public sealed class Grievance : IClassified, IAuditSubject
 
     public string AuditSubject => $"Grievance:{Id}";
 
+    /// <summary>Still waiting for an answer: received, acknowledged, referred or under appeal.</summary>
+    public static bool IsOpen(GrievanceState state) =>
+        state is GrievanceState.Received or GrievanceState.Acknowledged or GrievanceState.Referred or GrievanceState.Appealed;
+
+    /// <summary>Past the deadline to acknowledge (not yet acknowledged) or to answer (still open): what escalates.</summary>
+    public static bool IsOverdue(GrievanceState state, DateTime acknowledgeBy, DateTime respondBy, DateTime now) =>
+        (state == GrievanceState.Received && acknowledgeBy < now) || (IsOpen(state) && respondBy < now);
+
     /// <summary>Grievance officers and supervisors of the handling organisation; safeguarding officers of it for a sensitive case.</summary>
     public static string Readers(Guid organisation, bool sensitive) => sensitive
         ? RoleNames.RoleAtOrganisationToken(Role.SafeguardingOfficer, organisation)

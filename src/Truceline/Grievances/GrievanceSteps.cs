@@ -48,5 +48,5 @@ internal static class GrievanceSteps
         return note;
     }
 
-    public static readonly GrievanceState[] Open = [GrievanceState.Received, GrievanceState.Acknowledged, GrievanceState.Referred, GrievanceState.Appealed];
+    public static readonly GrievanceState[] Open = [.. Enum.GetValues<GrievanceState>().Where(Grievance.IsOpen)];
 }

@@ -52,7 +52,9 @@ public sealed class PageAccessTests(Apps apps)
             Assert.True(refused.StatusCode == HttpStatusCode.Redirect, $"{path}: {(int)refused.StatusCode}");
             Assert.StartsWith("/account/signin", refused.Headers.Location!.PathAndQuery);
         }
-        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync($"/plans/{open}/dependencies")).StatusCode);
+        var dependencies = await anonymous.GetAsync($"/plans/{open}/dependencies");
+        Assert.Equal(HttpStatusCode.OK, dependencies.StatusCode);
+        Assert.Contains("P2-ISF-DEPLOY", await dependencies.Content.ReadAsStringAsync());
         var overview = await anonymous.GetStringAsync($"/plans/{open}");
         Assert.Contains("data-testid=\"phase-", overview);
 

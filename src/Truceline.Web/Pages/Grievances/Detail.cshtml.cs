@@ -53,10 +53,9 @@ public sealed class DetailModel(TrucelineDb db, PersonalData personalData, TimeP
     {
         var step = RespondToGrievance.RunAsync(db, id, new RespondToGrievance.Request(response), time, ct);
         var outcome = await step;
-        if (outcome.Succeeded && outcome.Value!.Channel == GrievanceChannel.Sms && personalData.Unprotect(outcome.Value.ReplyTo) is { } phone)
+        if (outcome.Succeeded)
         {
-            await outbox.SendAsync(phone, ReceiveGrievanceSms.Answer(outcome.Value.Language,
-                outcome.Value.ReceivedAt.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), outcome.Value.Response!), ct);
+            await outbox.SendAnswerAsync(outcome.Value!, personalData, ct);
         }
         return await StepAsync(id, "respond", Task.FromResult(outcome), "Answered: the complainant reads it with the tracking code.", ct);
     }
