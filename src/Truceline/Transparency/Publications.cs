@@ -104,24 +104,7 @@ public static class Publications
     /// <summary>Publishes the public records that were made before publishing began (or that missed it): once each.</summary>
     public static async Task<int> ExistingAsync(TrucelineDb db, DateTime now, CancellationToken ct)
     {
-        var logged = (await db.LogEntries.AsNoTracking().Where(e => e.Kind == ProvisionStatus || e.Kind == MetricObservation)
-            .Select(e => e.Kind + "/" + e.RecordId).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
-        var published = 0;
-        foreach (var change in await db.StatusChanges.IgnoreQueryFilters().AsNoTracking().OrderBy(s => s.RecordedAt).ThenBy(s => s.Id).ToListAsync(ct))
-        {
-            // Published now, and saying so: a leaf never claims an earlier publication than it had.
-            if (!logged.Contains($"{ProvisionStatus}/{change.Id}") && await ProvisionStatusAsync(db, change, now, ct) is not null)
-            {
-                published++;
-            }
-        }
-        foreach (var o in await db.Observations.IgnoreQueryFilters().AsNoTracking().OrderBy(o => o.RecordedAt).ThenBy(o => o.Id).Select(o => new { o.Id, o.RecordedAt }).ToListAsync(ct))
-        {
-            if (!logged.Contains($"{MetricObservation}/{o.Id}") && await MetricObservationAsync(db, o.Id, now, ct) is not null)
-            {
-                published++;
-            }
-        }
+        var published = await PlanHistoryAsync(db, null, now, ct);
         var incidents = (await db.LogEntries.AsNoTracking().Where(e => e.Kind == IncidentConclusion).Select(e => e.RecordId).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
         foreach (var id in await db.Incidents.IgnoreQueryFilters().AsNoTracking().Where(i => i.Classification == Classification.Public).OrderBy(i => i.Id).Select(i => i.Id).ToListAsync(ct))
         {
@@ -131,6 +114,44 @@ public static class Publications
             }
         }
         return published + await AidDailyTotalsAsync(db, now, ct);
+    }
+
+    /// <summary>
+    /// Publishes a plan's recorded history (status changes, then metric observations, in the order they were recorded)
+    /// that is public and not yet in the log; every agreement's when <paramref name="agreementId"/> is null. A plan file
+    /// imported with its history publishes it here, in the import's transaction, as if each change had been made live.
+    /// </summary>
+    public static async Task<int> PlanHistoryAsync(TrucelineDb db, Guid? agreementId, DateTime now, CancellationToken ct)
+    {
+        var logged = (await db.LogEntries.AsNoTracking().Where(e => e.Kind == ProvisionStatus || e.Kind == MetricObservation)
+            .Select(e => e.Kind + "/" + e.RecordId).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+        var changes = from s in db.StatusChanges.IgnoreQueryFilters()
+                      join p in db.Provisions.IgnoreQueryFilters() on s.ProvisionId equals p.Id
+                      where agreementId == null || p.AgreementId == agreementId
+                      orderby s.RecordedAt, p.Ordinal, s.Ordinal, s.Id
+                      select s;
+        var published = 0;
+        foreach (var change in await changes.AsNoTracking().ToListAsync(ct))
+        {
+            // Published now, and saying so: a leaf never claims an earlier publication than it had.
+            if (!logged.Contains($"{ProvisionStatus}/{change.Id}") && await ProvisionStatusAsync(db, change, now, ct) is not null)
+            {
+                published++;
+            }
+        }
+        var observations = from o in db.Observations.IgnoreQueryFilters()
+                           join m in db.Metrics.IgnoreQueryFilters() on o.MetricId equals m.Id
+                           where agreementId == null || m.AgreementId == agreementId
+                           orderby o.RecordedAt, m.Ordinal, o.Ordinal, o.Id
+                           select o.Id;
+        foreach (var id in await observations.ToListAsync(ct))
+        {
+            if (!logged.Contains($"{MetricObservation}/{id}") && await MetricObservationAsync(db, id, now, ct) is not null)
+            {
+                published++;
+            }
+        }
+        return published;
     }
 
     /// <summary>Publishes a public incident's conclusion (verified, not verified, disputed, dismissed) with its findings and

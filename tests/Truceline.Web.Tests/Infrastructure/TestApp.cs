@@ -136,14 +136,29 @@ public sealed class TestApp : IAsyncDisposable
     }
 
     /// <summary>Imports the shipped Gaza plan under a new code, so each test has a plan of its own to change.</summary>
-    public async Task<string> ImportGazaPlanAsync(string? code = null)
+    /// <param name="withHistory">False imports the plan as if nothing had happened yet (no status history, every
+    /// provision not initiated, no observations), so the transparency log starts empty; importing a history publishes it.</param>
+    public async Task<string> ImportGazaPlanAsync(string? code = null, bool withHistory = true)
     {
         code ??= "gaza-" + Guid.NewGuid().ToString("N")[..10];
-        var json = (await File.ReadAllTextAsync(TestFiles.GazaPlan)).Replace("\"code\": \"gaza-cp\"", $"\"code\": \"{code}\"", StringComparison.Ordinal);
+        var plan = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(TestFiles.GazaPlan))!;
+        plan["agreement"]!["code"] = code;
+        if (!withHistory)
+        {
+            foreach (var provision in plan["agreement"]!["phases"]!.AsArray().SelectMany(ph => ph!["provisions"]!.AsArray()))
+            {
+                provision!.AsObject().Remove("statusHistory");
+                provision["status"] = 0;
+                foreach (var metric in provision["metrics"]?.AsArray() ?? [])
+                {
+                    metric!.AsObject().Remove("observations");
+                }
+            }
+        }
         // An administrator: the shipped plan carries verified observations, which a coordinator may not import.
         using var client = Client(Role.Administrator);
-        var response = await client.PostAsync("/api/v1/plans", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
-        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        var response = await client.PostAsync("/api/v1/plans", new StringContent(plan.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         return code;
     }
 

@@ -51,18 +51,20 @@ public sealed class PublicCacheTests
     public async Task ALeafAppendedByAnotherProcessIsSeenWithinSeconds(string db)
     {
         await using var app = await TestApp.StartAsync(db);
-        var plan = await app.ImportGazaPlanAsync();
+        var plan = await app.ImportGazaPlanAsync(withHistory: false);
         using var visitor = app.Client();
         Assert.Contains("Comprehensive Plan for Gaza", await visitor.GetStringAsync($"/plans/{plan}"));
         await using (var ctx = app.OpenDb())
         {
             await ctx.Database.ExecuteSqlRawAsync("UPDATE agreements SET title = 'Renamed by the console' WHERE code = {0}", plan);
+            // A change recorded before the log existed, so there is something for the console to publish.
+            await Truceline.Web.Tests.Transparency.LogTests.RecordUnpublishedChangeAsync(ctx, "P2-TRADE");
         }
         // The console publishes what was made before the log existed: another process, so only the poll sees it.
         var keyFile = Path.Combine(Path.GetTempPath(), $"log-{Guid.NewGuid():N}.key");
         await File.WriteAllTextAsync(keyFile, TestApp.LogSigner.ToSignerKey());
         var published = await Executable.RunAsync(new Dictionary<string, string> { ["TRUCELINE_LOG_KEY_FILE"] = keyFile }, "log", "publish-existing", "--db", app.Database.ConnectionString);
-        Assert.Contains("Published ", published.Output);
+        Assert.Contains("Published 1 record(s)", published.Output);
         Assert.True(published.ExitCode == 0, published.All);
         var deadline = DateTime.UtcNow.AddSeconds(10);
         string page;

@@ -19,7 +19,7 @@ public sealed class LogTests
     private static async Task<(TestApp App, string Plan)> AppWithChangesAsync(string db, params string[] provisions)
     {
         var app = await TestApp.StartAsync(db);
-        var plan = await app.ImportGazaPlanAsync();
+        var plan = await app.ImportGazaPlanAsync(withHistory: false);
         await ChangeAsync(app, plan, provisions);
         return (app, plan);
     }
@@ -119,7 +119,7 @@ public sealed class LogTests
     public async Task NothingRestrictedReachesALeaf(string db)
     {
         await using var app = await TestApp.StartAsync(db);
-        var plan = await app.ImportGazaPlanAsync();
+        var plan = await app.ImportGazaPlanAsync(withHistory: false);
         await using (var ctx = app.OpenDb())
         {
             var provision = await ctx.Provisions.SingleAsync(p => p.Code == "P2-WATER");
@@ -261,7 +261,7 @@ public sealed class LogTests
     {
         await using var app = await TestApp.StartAsync(db);
         await app.EnsureCrossingsAsync();
-        var plan = await app.ImportGazaPlanAsync();
+        var plan = await app.ImportGazaPlanAsync(withHistory: false);
         var provision = await app.ProvisionIdAsync(plan, "P1-AID");
         using var admin = app.Client(Role.Administrator);
         var metric = (await admin.GetFromJsonAsync<Truceline.Web.Plans.ProvisionDetail>($"/api/v1/provisions/{provision}", Json.Options))!.Metrics[0];
@@ -342,23 +342,42 @@ public sealed class LogTests
         }
     }
 
+    /// <summary>A status change written straight to the tables, as a Truceline from before the log did: a public record
+    /// with no leaf.</summary>
+    internal static async Task RecordUnpublishedChangeAsync(Truceline.Data.TrucelineDb ctx, string provisionCode)
+    {
+        var provision = await ctx.Provisions.IgnoreQueryFilters().Where(p => p.Code == provisionCode).OrderByDescending(p => p.Id).FirstAsync();
+        ctx.StatusChanges.Add(new Truceline.Plans.StatusChange
+        {
+            ProvisionId = provision.Id, Ordinal = 100, FromStatus = provision.Status, ToStatus = 1, EffectiveOn = new DateOnly(2026, 1, 5),
+            Evidence = $"Recorded before the log (simulated): {provisionCode}", RecordedBy = "an earlier version", RecordedAt = DateTime.UtcNow,
+        });
+        await ctx.SaveChangesAsync();
+    }
+
     [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
-    public async Task RecordsMadeBeforeTheLogArePublishedOnceByPublishExisting(string db)
+    public async Task APlanImportedWithItsHistoryPublishesItAndRecordsMadeBeforeTheLogArePublishedOnceByPublishExisting(string db)
     {
         var target = Databases.Fresh(db);
         await Truceline.Data.Migrator.MigrateAsync(target);
         var plan = await Executable.RunAsync("plan", "import", TestFiles.GazaPlan, "--db", target.ConnectionString);
         Assert.True(plan.ExitCode == 0, plan.All);
-        int observations;
+        int history;
         await using (var ctx = target.CreateContext(TimeProvider.System))
         {
             ctx.Viewer = Viewer.System("test");
-            // The shipped plan's history: status changes (every provision is public) and observations (one metric is restricted).
-            observations = await ctx.StatusChanges.CountAsync() + await ctx.Observations.CountAsync(o => o.Classification == Classification.Public);
+            // The shipped plan's history is in the log from the import: status changes (every provision is public) and
+            // observations (one metric is restricted, and its observations stay out), each once, in recorded order.
+            history = await ctx.StatusChanges.CountAsync() + await ctx.Observations.CountAsync(o => o.Classification == Classification.Public);
             Assert.True(await ctx.Observations.CountAsync(o => o.Classification != Classification.Public) > 0);
-            Assert.Equal(0, await ctx.LogEntries.CountAsync());
+            var kinds = await ctx.LogEntries.OrderBy(e => e.Index).Select(e => e.Kind).ToListAsync();
+            Assert.Equal(history, kinds.Count);
+            Assert.Equal(await ctx.StatusChanges.CountAsync(), kinds.TakeWhile(k => k == "provision-status").Count());
+            Assert.All(kinds.SkipWhile(k => k == "provision-status"), k => Assert.Equal("metric-observation", k));
+            // Then a change made by an earlier version, before the log existed.
+            await RecordUnpublishedChangeAsync(ctx, "P2-TRADE");
         }
-        Assert.True(observations > 0);
+        Assert.True(history > 20);
         // The command line never makes a signing key of its own: it signs with the server's, or not at all.
         var keyless = await Executable.RunAsync(new Dictionary<string, string> { ["TRUCELINE_LOG_KEY_FILE"] = Path.Combine(Path.GetTempPath(), $"none-{Guid.NewGuid():N}.key") },
             "log", "publish-existing", "--db", target.ConnectionString);
@@ -369,9 +388,9 @@ public sealed class LogTests
         var withKey = new Dictionary<string, string> { ["TRUCELINE_LOG_KEY_FILE"] = keyFile };
         var first = await Executable.RunAsync(withKey, "log", "publish-existing", "--db", target.ConnectionString);
         Assert.True(first.ExitCode == 0, first.All);
-        Assert.Contains($"Published {observations} record(s); the log holds {observations}", first.Output);
+        Assert.Contains($"Published 1 record(s); the log holds {history + 1}", first.Output);
         var again = await Executable.RunAsync(withKey, "log", "publish-existing", "--db", target.ConnectionString);
-        Assert.Contains($"Published 0 record(s); the log holds {observations}", again.Output);
+        Assert.Contains($"Published 0 record(s); the log holds {history + 1}", again.Output);
     }
 
     [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
@@ -379,7 +398,7 @@ public sealed class LogTests
     {
         await using var app = await TestApp.StartAsync(db);
         await app.EnsureGovernoratesAsync();
-        await app.ImportGazaPlanAsync();
+        await app.ImportGazaPlanAsync(withHistory: false);
         using var coordinator = app.Client(Role.Coordinator);
         var report = await coordinator.PostAsync("/api/v1/reports", new StringContent(
             "{\"sourceType\":\"media\",\"occurredOn\":\"2026-11-01\",\"latitude\":31.34567,\"longitude\":34.30123,\"eventType\":\"Shelling\",\"allegedParties\":[\"israel\"],\"classification\":\"public\"}",

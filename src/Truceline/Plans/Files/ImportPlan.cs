@@ -196,6 +196,9 @@ public static partial class ImportPlan
             }
         }
         await db.SaveChangesAsync(ct);
+        // What the file records in public is published with it, in this transaction: a plan brought in with its history
+        // is in the log the moment it can be read, as if each change had been made here.
+        await Transparency.Publications.PlanHistoryAsync(db, agreement.Id, now, ct);
         return agreement;
     }
 
