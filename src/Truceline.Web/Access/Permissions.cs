@@ -26,6 +26,8 @@ public enum Permission
     HandleGrievances,
     /// <summary>Name the organisation that receives complaints, and the deadlines per severity.</summary>
     ConfigureGrievances,
+    /// <summary>Write, correct, publish and withdraw the coordination centre's situation reports.</summary>
+    WriteSituationReports,
 }
 
 /// <summary>Which roles may do what: the one table every endpoint and page consults.</summary>
@@ -56,6 +58,7 @@ public static class Permissions
         // Not administrators: complaints are read by the officers designated for them (ADR-014).
         Permission.HandleGrievances => [Role.GrievanceOfficer, Role.SafeguardingOfficer, Role.GrievanceSupervisor],
         Permission.ConfigureGrievances => [Role.Administrator],
+        Permission.WriteSituationReports => [Role.Administrator, Role.Coordinator],
     };
 
     public static string Policy(Permission permission) => $"perm:{permission}";

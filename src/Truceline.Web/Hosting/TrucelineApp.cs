@@ -145,6 +145,7 @@ public static class TrucelineApp
             o.Conventions.AuthorizeFolder("/Incidents");
             o.Conventions.AuthorizeFolder("/Reports");
             o.Conventions.AuthorizeFolder("/Aid");
+            o.Conventions.AuthorizeFolder("/SituationReports");
             // The dashboard shows aggregates only: public by design.
             o.Conventions.AllowAnonymousToPage("/Aid/Index");
             o.Conventions.AllowAnonymousToPage("/Aid/Daily");
@@ -159,7 +160,7 @@ public static class TrucelineApp
             o.Conventions.AllowAnonymousToPage("/Plans/Provision");
             // The portal's pages, cached for visitors (never for a signed-in user) until the log changes. Not the log's own
             // pages: they show the rows as stored, so that tampering shows (and fails verification) at once.
-            foreach (var page in new[] { "/Index", "/Public/Incidents", "/Plans/Overview", "/Plans/Dependencies", "/Plans/Provision" })
+            foreach (var page in new[] { "/Index", "/Public/Incidents", "/Public/Reports", "/Public/Report", "/Plans/Overview", "/Plans/Dependencies", "/Plans/Provision" })
             {
                 o.Conventions.AddPageApplicationModelConvention(page, m => m.EndpointMetadata.Add(new Microsoft.AspNetCore.OutputCaching.OutputCacheAttribute { PolicyName = PublicCache.Policy }));
             }
@@ -215,6 +216,7 @@ public static class TrucelineApp
         Truceline.Web.Transparency.LogApi.MapLogApi(app);
         Truceline.Web.Transparency.OpenDataApi.MapOpenDataApi(app);
         Truceline.Web.Grievances.GrievancesApi.MapGrievancesApi(app);
+        Truceline.Web.SituationReports.SituationReportsApi.MapSituationReportsApi(app);
         app.MapLanguageSwitch();
         app.MapRazorPages();
         return app;

@@ -125,6 +125,8 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
 
     public DbSet<Aid.Impediment> Impediments => Set<Aid.Impediment>();
 
+    public DbSet<Truceline.SituationReports.SituationReport> SituationReports => Set<Truceline.SituationReports.SituationReport>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
         builder.Properties<Classification>().HaveConversion<string>();
@@ -145,6 +147,7 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
         builder.Properties<Grievances.GrievanceCategory>().HaveConversion<string>();
         builder.Properties<Grievances.GrievanceSeverity>().HaveConversion<string>();
         builder.Properties<Grievances.GrievanceState>().HaveConversion<string>();
+        builder.Properties<Truceline.SituationReports.SituationReportState>().HaveConversion<string>();
         builder.Properties<List<string>>().HaveConversion<StringListConverter, StringListComparer>();
         // Every instant is UTC; SQLite keeps text and would hand them back without their kind.
         builder.Properties<DateTime>().HaveConversion<UtcConverter>();
@@ -241,6 +244,8 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
         b.Entity<Aid.AidMonthlyStageTime>().HasKey(d => new { d.Month, d.Stage, d.Bucket });
         b.Entity<Aid.Distribution>().HasQueryFilter(Visibility.Filter<Aid.Distribution>(this));
         b.Entity<Aid.Impediment>().HasQueryFilter(Visibility.Filter<Aid.Impediment>(this));
+        b.Entity<Truceline.SituationReports.SituationReport>().HasQueryFilter(Visibility.Filter<Truceline.SituationReports.SituationReport>(this));
+        b.Entity<Truceline.SituationReports.SituationReport>().HasOne<Agreement>().WithMany().HasForeignKey(r => r.AgreementId).OnDelete(DeleteBehavior.Restrict);
 
         foreach (var entity in b.Model.GetEntityTypes())
         {

@@ -35,6 +35,10 @@ public static class OpenData
         new(Publications.IncidentConclusion, "Concluded ceasefire incidents",
             [.. Common, new("state", "#status"), new("occurredOn", "#date"), new("eventType", "#event+type"), new("governorate", "#adm1+code"),
              new("latitude", "#geo+lat"), new("longitude", "#geo+lon"), new("allegedParties", "#org+party"), new("findings", "#indicator+findings+num")], true),
+        new(Publications.SituationReport, "Situation reports",
+            [.. Common, new("agreement", "#meta+agreement"), new("title", "#meta+title"), new("periodFrom", "#date+start"), new("periodTo", "#date+end"),
+             new("language", "#meta+lang"), new("version", "#meta+version+num"), new("withdrawn", "#status+withdrawn"), new("citations", "#meta+log+cited"),
+             new("text", "#description"), new("correctionNote", "#description+correction"), new("withdrawalReason", "#description+withdrawal")], false),
     ];
 
     public static Dataset? Find(string kind) => Datasets.FirstOrDefault(d => d.Kind == kind);

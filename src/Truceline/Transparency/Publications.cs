@@ -21,7 +21,9 @@ public static class Publications
 
     public const string IncidentConclusion = "incident-conclusion";
 
-    public static readonly IReadOnlyList<string> Kinds = [ProvisionStatus, MetricObservation, AidDaily, IncidentConclusion];
+    public const string SituationReport = "situation-report";
+
+    public static readonly IReadOnlyList<string> Kinds = [ProvisionStatus, MetricObservation, AidDaily, IncidentConclusion, SituationReport];
 
     /// <summary>A public incident's place is published to two decimal places of a degree (about a kilometre), never exactly.</summary>
     public const int PublicCoordinateDecimals = 2;
@@ -162,6 +164,14 @@ public static class Publications
         return projected is { } p ? await TransparencyLog.AppendAsync(db, IncidentConclusion, incidentId.ToString(), p.Content, p.Simulated, at, ct) : null;
     }
 
+    /// <summary>Publishes a situation report as it stands (first publication, correction or withdrawal), if it and its
+    /// agreement are public and it is not a draft.</summary>
+    public static async Task<TransparencyLog.Published?> SituationReportAsync(TrucelineDb db, Guid reportId, DateTime at, CancellationToken ct)
+    {
+        var projected = await ProjectSituationReportAsync(db, reportId, ct);
+        return projected is { } p ? await TransparencyLog.AppendAsync(db, SituationReport, reportId.ToString(), p.Content, p.Simulated, at, ct) : null;
+    }
+
     /// <summary>The record as it stands now, in the form its leaf holds; null if there is no such public record.</summary>
     public static async Task<(JsonObject Content, bool Simulated)?> ProjectAsync(TrucelineDb db, string kind, string recordId, CancellationToken ct) =>
         kind switch
@@ -170,6 +180,7 @@ public static class Publications
             MetricObservation when Guid.TryParse(recordId, out var id) => await ProjectMetricObservationAsync(db, id, ct),
             AidDaily when DateOnly.TryParseExact(recordId, "yyyy-MM-dd", out var day) => await ProjectAidDailyAsync(db, day, ct),
             IncidentConclusion when Guid.TryParse(recordId, out var id) => await ProjectIncidentAsync(db, id, ct),
+            SituationReport when Guid.TryParse(recordId, out var id) => await ProjectSituationReportAsync(db, id, ct),
             _ => null,
         };
 
@@ -319,5 +330,40 @@ public static class Publications
             ["replies"] = new JsonArray([.. replies.Select(r => (JsonNode?)new JsonObject { ["party"] = r.PartyCode, ["text"] = r.Text })]),
         };
         return (content, agreement?.Simulated ?? false);
+    }
+
+    private static async Task<(JsonObject Content, bool Simulated)?> ProjectSituationReportAsync(TrucelineDb db, Guid reportId, CancellationToken ct)
+    {
+        var row = await (from r in db.SituationReports.IgnoreQueryFilters()
+                         join a in db.Agreements.IgnoreQueryFilters() on r.AgreementId equals a.Id
+                         where r.Id == reportId
+                         select new { r, Agreement = a.Code, AgreementClass = a.Classification, a.Simulated })
+            .AsNoTracking().FirstOrDefaultAsync(ct);
+        if (row is null || row.r.State == SituationReports.SituationReportState.Draft
+            || row.r.Classification != Classification.Public || row.AgreementClass != Classification.Public)
+        {
+            return null;
+        }
+        var content = new JsonObject
+        {
+            ["agreement"] = row.Agreement,
+            ["title"] = row.r.Title,
+            ["periodFrom"] = row.r.PeriodFrom.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            ["periodTo"] = row.r.PeriodTo.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            ["language"] = row.r.Language,
+            ["text"] = row.r.Text,
+            ["citations"] = new JsonArray([.. row.r.Citations.Select(c => (JsonNode?)long.Parse(c, System.Globalization.CultureInfo.InvariantCulture))]),
+            ["version"] = row.r.Version,
+            ["withdrawn"] = row.r.State == SituationReports.SituationReportState.Withdrawn,
+        };
+        if (row.r.CorrectionNote is { } note)
+        {
+            content["correctionNote"] = note;
+        }
+        if (row.r.WithdrawalReason is { } reason)
+        {
+            content["withdrawalReason"] = reason;
+        }
+        return (content, row.Simulated);
     }
 }

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -32,6 +33,15 @@ public sealed class AccessibilityInBrowserTests
         {
             Assert.Equal(HttpStatusCode.Created, (await Aid.ConsignmentTests.MoveAsync(agency, c.Id, stage, at)).StatusCode);
         }
+        // A published situation report, written in Arabic, read in each language.
+        var today = DateOnly.FromDateTime(app.Clock.GetUtcNow().UtcDateTime);
+        var report = await coordinator.PostAsJsonAsync("/api/v1/situation-reports", new
+        {
+            agreement = plan, title = "تقرير الوضع (محاكاة)", periodFrom = today.AddDays(-6).ToString("yyyy-MM-dd"), periodTo = today.ToString("yyyy-MM-dd"),
+            language = "ar", text = "بدأ تنفيذ بند المياه.\n\nالأرقام من السجل.", citations = new[] { 0 }, classification = "public",
+        });
+        var reportId = System.Text.Json.Nodes.JsonNode.Parse(await report.Content.ReadAsStringAsync())!["id"]!.GetValue<Guid>();
+        Assert.True((await coordinator.PostAsync($"/api/v1/situation-reports/{reportId}/publish", null)).IsSuccessStatusCode);
         Assert.Equal(HttpStatusCode.Created, (await app.Client(Role.Administrator).PostAsync("/api/v1/log/checkpoints", null)).StatusCode);
 
         var (playwright, browser) = await Browser.LaunchAsync();
@@ -43,6 +53,7 @@ public sealed class AccessibilityInBrowserTests
             {
                 "/", "/public/incidents", $"/plans/{plan}", $"/provisions/{provision}", "/aid?from=2026-11-14&to=2026-11-21",
                 "/aid/daily?stage=offloaded&from=2026-11-14&to=2026-11-21", "/log", "/log/entries/0", "/account/signin", "/complaint", "/complaint/track", "/public/grievances",
+                "/public/reports", $"/public/reports/{reportId}",
             };
             foreach (var path in from language in new[] { "en", "ar", "he" } from p in paths select p + (p.Contains('?') ? "&" : "?") + "lang=" + language)
             {

@@ -32,7 +32,8 @@ public sealed partial class LanguageTests(Apps apps)
         foreach (var label in Truceline.Web.Pages.Public.IncidentsModel.StateLabels.Values
                      .Concat(Truceline.Web.Pages.Complaint.IndexModel.Categories.Select(c => c.Label))
                      .Concat(Enum.GetValues<Truceline.Grievances.GrievanceState>().Select(Truceline.Web.Pages.Complaint.TrackModel.StateLabel))
-                     .Concat(Truceline.Web.Pages.Grievances.DetailModel.Notices))
+                     .Concat(Truceline.Web.Pages.Grievances.DetailModel.Notices)
+                     .Concat(Truceline.Web.Pages.SituationReports.DetailModel.Labels))
         {
             keys.Add(label);
         }
