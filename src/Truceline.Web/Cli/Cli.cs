@@ -28,7 +28,7 @@ public static partial class TrucelineCli
         root.Add(new Command("audit", "The hash-chained audit trail") { AuditVerify() });
         root.Add(new Command("zones", "Zones and lines reports are judged against (GeoJSON)") { ZonesImport(), ZonesList(), ZonesAlias() });
         root.Add(new Command("import", "Bulk imports") { ImportIncidents(), ImportConsignmentsCommand() });
-        root.Add(new Command("log", "The transparency log") { LogPublishExisting() });
+        root.Add(new Command("log", "The transparency log") { LogPublishExisting(), LogExport() });
         root.Add(Verify());
         root.Add(Witness());
         return root;

@@ -8,15 +8,16 @@ public static partial class TrucelineCli
 {
     private static Command Verify()
     {
-        var log = new Option<string>("--log") { Description = "The log's address (the Truceline site, e.g. https://truceline.example)", Required = true };
+        var log = new Option<string?>("--log") { Description = "The log's address (the Truceline site, e.g. https://truceline.example)" };
+        var bundle = new Option<FileInfo?>("--bundle") { Description = "Verify a bundle made by 'truceline log export' instead, offline" };
         var key = new Option<string?>("--key") { Description = "The log's public key as you hold it (name+keyid+base64); without it, the key the log serves is trusted" };
         var saved = new Option<FileInfo?>("--checkpoint") { Description = "A checkpoint you saved earlier: the log must still extend it" };
         var save = new Option<FileInfo?>("--save-checkpoint") { Description = "Save the checkpoint just verified, to check against next time" };
         var witnesses = new Option<string[]>("--witness") { Description = "A witness's key (repeat for several): the checkpoint must carry its cosignature", AllowMultipleArgumentsPerToken = false };
         var quorum = new Option<int?>("--quorum") { Description = "How many of the --witness keys must have cosigned (default: 1 if any are given)" };
-        var cmd = new Command("verify", "Check a transparency log: its signature, every entry, its records as published now, and that it extends a saved checkpoint. Exits 1 on any mismatch, naming the entry.")
+        var cmd = new Command("verify", "Check a transparency log (over HTTP, or a bundle exported from it): its signature, every entry, its records as published, and that it extends a saved checkpoint. Exits 1 on any mismatch, naming the entry.")
         {
-            log, key, saved, save, witnesses, quorum,
+            log, bundle, key, saved, save, witnesses, quorum,
         };
         cmd.SetAction(async (r, ct) =>
         {
@@ -46,19 +47,40 @@ public static partial class TrucelineCli
             {
                 return Fail($"--quorum: give from 0 to the number of --witness keys ({witnessKeys.Count})");
             }
-            if (!Uri.TryCreate(r.GetValue(log), UriKind.Absolute, out var address) || address.Scheme is not ("http" or "https"))
+            if ((r.GetValue(log) is null) == (r.GetValue(bundle) is null))
+            {
+                return Fail("give either --log (the log's address) or --bundle (a file made by 'truceline log export')");
+            }
+            ILogSource source;
+            HttpClient? http = null;
+            if (r.GetValue(bundle) is { } bundleFile)
+            {
+                var read = await LogBundle.ReadAsync(bundleFile.FullName, ct);
+                if (!read.Succeeded)
+                {
+                    return Fail($"--bundle: {read.Failure!.Errors!["bundle"][0]}");
+                }
+                source = read.Value!.AsSource();
+                Console.WriteLine($"note: verifying the bundle of {read.Value.Log} exported at {read.Value.ExportedAt:yyyy-MM-dd HH:mm} UTC; its records are as published then.");
+            }
+            else if (!Uri.TryCreate(r.GetValue(log), UriKind.Absolute, out var address) || address.Scheme is not ("http" or "https"))
             {
                 return Fail("--log: give the log's http(s) address");
             }
-            using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(2) };
+            else
+            {
+                http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(2) };
+                source = new HttpLogSource(http);
+            }
+            using var _ = http;
             LogVerifier.Verdict verdict;
             try
             {
-                verdict = await new LogVerifier(http).RunAsync(trusted, earlier, witnessKeys, needed, ct);
+                verdict = await new LogVerifier(source).RunAsync(trusted, earlier, witnessKeys, needed, ct);
             }
             catch (HttpRequestException e)
             {
-                return Fail($"could not read the log at {address}: {e.Message}");
+                return Fail($"could not read the log at {http?.BaseAddress}: {e.Message}");
             }
             catch (Exception e) when (e is System.Text.Json.JsonException or NotSupportedException)
             {
@@ -110,6 +132,44 @@ public static partial class TrucelineCli
                 new Truceline.Common.Outcome<int>(await Publications.ExistingAsync(db, TimeProvider.System.GetUtcNow().UtcDateTime, ct), null), ct);
             var checkpoint = await PublishCheckpoint.RunAsync(db, signer, TimeProvider.System, ct);
             Console.WriteLine($"Published {published.Value} record(s); the log holds {checkpoint.Size}, under a checkpoint signed now.");
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static Command LogExport()
+    {
+        var log = new Option<string>("--log") { Description = "The log's address", Required = true };
+        var output = new Option<FileInfo>("--out") { Description = "The bundle file to write", Required = true };
+        var cmd = new Command("export", "Save a log's signed checkpoint, every entry and every published record to one file, to verify offline later with 'truceline verify --bundle'")
+        {
+            log, output,
+        };
+        cmd.SetAction(async (r, ct) =>
+        {
+            if (!Uri.TryCreate(r.GetValue(log), UriKind.Absolute, out var address) || address.Scheme is not ("http" or "https"))
+            {
+                return Fail("--log: give the log's http(s) address");
+            }
+            using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(2) };
+            LogBundle bundle;
+            try
+            {
+                bundle = await Spectre.Console.AnsiConsole.Progress().StartAsync(async progress =>
+                {
+                    var task = progress.AddTask("Reading the log's entries");
+                    return await LogBundle.ExportAsync(new HttpLogSource(http), address.ToString(), TimeProvider.System,
+                        new Progress<(long Done, long Total)>(p => { task.MaxValue = Math.Max(1, p.Total); task.Value = p.Done; }), ct);
+                });
+            }
+            catch (Exception e) when (e is HttpRequestException or InvalidOperationException or System.Text.Json.JsonException)
+            {
+                return Fail($"could not export the log at {address}: {e.Message}");
+            }
+            var file = r.GetValue(output)!;
+            await bundle.WriteAsync(file.FullName, ct);
+            Console.WriteLine($"Exported {bundle.Entries.Count} entries and {bundle.Records.Count} records under the checkpoint of size {bundle.Size} to {file.FullName}.");
+            Console.WriteLine($"Verify it offline with: truceline verify --bundle {file.Name} --key <the log's key as you hold it>");
             return 0;
         });
         return cmd;

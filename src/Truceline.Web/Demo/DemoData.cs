@@ -98,12 +98,43 @@ public static class DemoData
             await DemoAid.LoadAsync(db, Accounts.First(a => a.Role == Role.Agency).Organisation, time, ct);
             // What the demo holds in public goes into the transparency log, as it would had it been recorded live.
             await Truceline.Transparency.Publications.ExistingAsync(db, now, ct);
+            await PublishDemoReportAsync(db, now, ct);
             db.Settings.Add(new Setting { Key = PasswordKey, Value = password });
             db.Settings.Add(new Setting { Key = LoadedKey, Value = now.ToString("O") });
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
         return (password, Accounts.Select(a => new DemoUser($"{a.Role.Slug()}@demo.example", a.Role.Slug(), a.Organisation)).ToList());
+    }
+
+    /// <summary>A weekly situation report, published, citing the first entries of the demo's log: so the portal's reports
+    /// page shows what one looks like. Marked simulated in its words as well as by its agreement.</summary>
+    private static async Task PublishDemoReportAsync(TrucelineDb db, DateTime now, CancellationToken ct)
+    {
+        var agreement = await db.Agreements.IgnoreQueryFilters().FirstAsync(a => a.Code == "gaza-cp", ct);
+        var cited = await db.LogEntries.AsNoTracking().OrderBy(e => e.Index).Select(e => e.Index).Take(3).ToListAsync(ct);
+        var today = DateOnly.FromDateTime(now);
+        var report = new Truceline.SituationReports.SituationReport
+        {
+            AgreementId = agreement.Id,
+            Title = "Weekly situation report (SIMULATED)",
+            PeriodFrom = today.AddDays(-7),
+            PeriodTo = today.AddDays(-1),
+            Language = "en",
+            Text = "SIMULATED DATA: this report is invented for the demonstration and must not be cited.\n\n"
+                + "The coordination centre recorded the status changes and observations cited below; each can be checked against the signed transparency log.",
+            Citations = cited.Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList(),
+            State = Truceline.SituationReports.SituationReportState.Published,
+            Version = 1,
+            PublishedAt = now,
+            Classification = Classification.Public,
+            CreatedBy = "demo",
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.SituationReports.Add(report);
+        await db.SaveChangesAsync(ct);
+        await Truceline.Transparency.Publications.SituationReportAsync(db, report.Id, now, ct);
     }
 
     public sealed record DemoLayer(string File, ZoneKind Kind, string? CodeProperty, string? NameProperty, string Source,

@@ -8,15 +8,14 @@ using Truceline.Transparency;
 namespace Truceline.Web.Transparency;
 
 /// <summary>
-/// What 'truceline verify' checks against a log over HTTP, trusting nothing but the log's public key (ADR-012):
-/// the checkpoint's signature; every entry's body against its leaf hash; the root of all the leaves against the
-/// signed root (and, if not, which entry is out of place, by its inclusion proof); each correction's link; every
-/// published record as the log's API serves it now against its latest entry; and consistency with a checkpoint the
-/// user saved earlier. Each problem names the entry and the record.
+/// What 'truceline verify' checks against a log over HTTP or a bundle exported from it, trusting nothing but the log's
+/// public key (ADR-012): the checkpoint's signature; every entry's body against its leaf hash; the root of all the
+/// leaves against the signed root (and, from a log, which entry is out of place, by its inclusion proof); each
+/// correction's link; every published record as served now (or as the bundle kept it) against its latest entry; and
+/// consistency with a checkpoint the user saved earlier. Each problem names the entry and the record.
 /// </summary>
-public sealed class LogVerifier(HttpClient http)
+public sealed class LogVerifier(ILogSource source)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public sealed record Verdict(bool Intact, long Size, IReadOnlyList<string> Problems, IReadOnlyList<string> Notes, string? Checkpoint);
 
@@ -30,7 +29,7 @@ public sealed class LogVerifier(HttpClient http)
         var key = trusted;
         if (key is null)
         {
-            var served = NoteVerifierKey.Parse((await http.GetStringAsync("/api/v1/log/key", ct)).Trim());
+            var served = NoteVerifierKey.Parse(((await source.KeyAsync(ct)) ?? "").Trim());
             if (!served.Succeeded)
             {
                 return Fail($"the log serves no usable key: {served.Failure!.Detail}");
@@ -38,12 +37,10 @@ public sealed class LogVerifier(HttpClient http)
             key = served.Value!;
             notes.Add($"No --key given: trusting the key the log serves ({key}). Pass the key you hold to check it is the same.");
         }
-        using var response = await http.GetAsync("/api/v1/log/checkpoint", ct);
-        if (!response.IsSuccessStatusCode)
+        if (await source.CheckpointAsync(ct) is not { } noteBytes)
         {
-            return Fail($"the log has no checkpoint ({(int)response.StatusCode})");
+            return Fail($"the {source.Describe} has no checkpoint");
         }
-        var noteBytes = await response.Content.ReadAsByteArrayAsync(ct);
         var opened = Checkpoint.Open(noteBytes, key, witnesses, quorum);
         if (!opened.Succeeded)
         {
@@ -65,9 +62,8 @@ public sealed class LogVerifier(HttpClient http)
         for (long start = 0; start < size; start += LogApi.MaxEntries)
         {
             var end = Math.Min(start + LogApi.MaxEntries, size);
-            var page = await http.GetFromJsonAsync<LogEntriesView>($"/api/v1/log/entries?start={start}&end={end}", Json, ct);
             var byIndex = new Dictionary<long, LogEntryView>();
-            foreach (var e in page?.Entries ?? [])
+            foreach (var e in await source.EntriesAsync(start, end, ct))
             {
                 if (!byIndex.TryAdd(e.Index, e))
                 {
@@ -127,13 +123,12 @@ public sealed class LogVerifier(HttpClient http)
         // Every record as it is published now must be what its latest entry says; a change needs a correction in the log.
         foreach (var latest in entries.OfType<Signed>().GroupBy(e => (e.Kind, e.Record)).Select(g => g.MaxBy(e => e.Index)!))
         {
-            using var current = await http.GetAsync($"/api/v1/log/records/{Uri.EscapeDataString(latest.Kind)}/{Uri.EscapeDataString(latest.Record)}", ct);
-            if (current.StatusCode == HttpStatusCode.NotFound)
+            var record = await source.RecordAsync(latest.Kind, latest.Record, ct);
+            if (record is null)
             {
                 problems.Add($"record {latest.Kind} {latest.Record} (entry {latest.Index}) is no longer published, and no entry says so");
                 continue;
             }
-            var record = await current.Content.ReadFromJsonAsync<PublishedRecordView>(Json, ct);
             if (record?.LatestEntry >= size)
             {
                 // Corrected after the checkpoint verified here: the next checkpoint will cover it.
@@ -142,13 +137,13 @@ public sealed class LogVerifier(HttpClient http)
             }
             if (record?.Content != latest.Content)
             {
-                problems.Add($"record {latest.Kind} {latest.Record} as published now differs from its latest entry {latest.Index}: it was changed without a correction");
+                problems.Add($"record {latest.Kind} {latest.Record} as published {(source.ServesProofs ? "now" : "when the bundle was made")} differs from its latest entry {latest.Index}: it was changed without a correction");
             }
         }
 
         if (savedCheckpoint is not null)
         {
-            await CheckConsistencyAsync(savedCheckpoint, key, checkpoint, problems, ct);
+            await CheckConsistencyAsync(savedCheckpoint, key, checkpoint, leaves, problems, ct);
         }
         return new Verdict(problems.Count == 0, size, problems, notes, note);
 
@@ -157,12 +152,16 @@ public sealed class LogVerifier(HttpClient http)
 
     private async Task NameMisplacedAsync(List<Signed?> entries, List<byte[]> leaves, Checkpoint checkpoint, List<string> problems, CancellationToken ct)
     {
+        if (!source.ServesProofs)
+        {
+            // A bundle holds the entries, not the log's tree: which one is out of place cannot be told from it alone.
+            problems.Add("the bundle's entries are not the ones the checkpoint signed; verify against the log itself to name which");
+            return;
+        }
         var asked = 0;
         for (var i = 0; i < leaves.Count && asked < MaxProofRequests; i++, asked++)
         {
-            using var response = await http.GetAsync($"/api/v1/log/proof/inclusion?index={i}&size={checkpoint.Size}", ct);
-            var proof = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<InclusionView>(Json, ct) : null;
-            var path = Hashes(proof?.Path);
+            var path = Hashes(await source.InclusionAsync(i, checkpoint.Size, ct));
             if (path is null || !MerkleTree.VerifyInclusion(i, checkpoint.Size, leaves[i], path, checkpoint.RootHash))
             {
                 problems.Add($"entry {i}{(entries[i] is { } e ? $" ({e.Kind} {e.Record})" : "")} is not the leaf the checkpoint signed at that position: altered, reordered or replaced");
@@ -174,7 +173,7 @@ public sealed class LogVerifier(HttpClient http)
         }
     }
 
-    private async Task CheckConsistencyAsync(string savedNote, NoteVerifierKey key, Checkpoint current, List<string> problems, CancellationToken ct)
+    private async Task CheckConsistencyAsync(string savedNote, NoteVerifierKey key, Checkpoint current, List<byte[]> leaves, List<string> problems, CancellationToken ct)
     {
         var saved = Checkpoint.Open(Encoding.UTF8.GetBytes(savedNote), key, [], 0);
         if (!saved.Succeeded)
@@ -193,10 +192,12 @@ public sealed class LogVerifier(HttpClient http)
             problems.Add($"the log shrank: the saved checkpoint has {old.Size} entries, the current one {current.Size}");
             return;
         }
-        using var response = await http.GetAsync($"/api/v1/log/proof/consistency?from={old.Size}&to={current.Size}", ct);
-        var proof = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<ConsistencyView>(Json, ct) : null;
-        var path = Hashes(proof?.Path);
-        if (path is null || !MerkleTree.VerifyConsistency(old.Size, current.Size, path, old.RootHash, current.RootHash))
+        // From a log, its consistency proof; from a bundle, which holds every leaf up to the current size (already checked
+        // to make the signed root), the root of the first old.Size of them, which must be the root saved.
+        var consistent = source.ServesProofs
+            ? Hashes(await source.ConsistencyAsync(old.Size, current.Size, ct)) is { } path && MerkleTree.VerifyConsistency(old.Size, current.Size, path, old.RootHash, current.RootHash)
+            : MerkleTree.Root(leaves.Take((int)old.Size).ToList()).AsSpan().SequenceEqual(old.RootHash);
+        if (!consistent)
         {
             problems.Add($"the log was rewritten since the checkpoint you saved (size {old.Size}): the current tree does not extend it");
         }

@@ -167,6 +167,84 @@ public sealed class LogTests
     }
 
     [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task AnExportedBundleVerifiesOfflineAndEveryAlterationOfItIsCaught(string db)
+    {
+        var (app, plan) = await AppWithChangesAsync(db, "P2-ISF-DEPLOY", "P2-YELLOW-LINE", "P2-GOVERNANCE");
+        var saved = Path.Combine(Path.GetTempPath(), $"checkpoint-{Guid.NewGuid():N}.txt");
+        await File.WriteAllTextAsync(saved, await SignAsync(app));
+        await ChangeAsync(app, plan, ["P2-DISARM", "P2-TRADE"]);
+        await SignAsync(app);
+        var bundle = Path.Combine(Path.GetTempPath(), $"bundle-{Guid.NewGuid():N}.json");
+        var exported = await Executable.RunAsync("log", "export", "--log", app.Address.ToString(), "--out", bundle);
+        Assert.True(exported.ExitCode == 0, exported.All);
+        Assert.Contains("Exported 5 entries and 5 records under the checkpoint of size 5", exported.Output);
+        // Offline: the log is gone, and the bundle alone verifies, consistent with the checkpoint saved earlier.
+        await app.DisposeAsync();
+        var offline = await Executable.RunAsync("verify", "--bundle", bundle, "--key", Key, "--checkpoint", saved);
+        Assert.True(offline.ExitCode == 0, offline.All);
+        Assert.Contains("Verified: 5 entries, signed root, every published record as logged, consistent with your saved checkpoint.", offline.Output);
+        var stranger = NoteSigner.Generate("truceline.test/log", NoteKeyType.Ed25519, TimeProvider.System).Verifier.ToString();
+        var wrongKey = await Executable.RunAsync("verify", "--bundle", bundle, "--key", stranger);
+        Assert.Equal(1, wrongKey.ExitCode);
+        Assert.Contains("the checkpoint does not verify against the key", wrongKey.All);
+
+        // Each alteration of the file is caught and named.
+        async Task<string> AlteredAsync(Action<JsonObject> alter, params string[] extra)
+        {
+            var json = JsonNode.Parse(await File.ReadAllTextAsync(bundle))!.AsObject();
+            alter(json);
+            var file = Path.Combine(Path.GetTempPath(), $"altered-{Guid.NewGuid():N}.json");
+            await File.WriteAllTextAsync(file, json.ToJsonString());
+            var result = await Executable.RunAsync(["verify", "--bundle", file, "--key", Key, .. extra]);
+            Assert.Equal(1, result.ExitCode);
+            Assert.Contains("The log does not verify", result.Output);
+            return result.Output;
+        }
+        static JsonObject Entry(JsonObject b, int i) => b["entries"]![i]!.AsObject();
+        Assert.Contains("entry 1 (provision-status", await AlteredAsync(b => Entry(b, 1)["body"] = ((string)Entry(b, 1)["body"]!).Replace("P2-YELLOW-LINE", "P2-YELLOW-LINF")));
+        var rehashed = await AlteredAsync(b =>
+        {
+            var body = ((string)Entry(b, 2)["body"]!).Replace("P2-GOVERNANCE", "P2-GOVERNANCF");
+            Entry(b, 2)["body"] = body;
+            Entry(b, 2)["leafHash"] = Convert.ToBase64String(MerkleTree.LeafHash(Encoding.UTF8.GetBytes(body)));
+        });
+        Assert.Contains("the entries do not make the signed root of size 5", rehashed);
+        Assert.Contains("entry 2 is missing", await AlteredAsync(b => b["entries"]!.AsArray().RemoveAt(2)));
+        Assert.Contains("as published when the bundle was made differs from its latest entry 3", await AlteredAsync(b =>
+            b["records"]![3]!["content"] = ((string)b["records"]![3]!["content"]!).Replace("P2-DISARM", "P2-DISARN")));
+        Assert.Contains("is no longer published", await AlteredAsync(b => b["records"]!.AsArray().RemoveAt(0)));
+        // A checkpoint of another history, signed with the log's own key: the bundle does not extend it, and verify says so.
+        var forked = SignedNote.Sign(new Checkpoint("truceline.test/log", 3, new byte[32]).ToString(), TestApp.LogSigner).ToString();
+        var notExtending = await Executable.RunAsync("verify", "--bundle", bundle, "--key", Key, "--checkpoint", await WriteTempAsync(forked));
+        Assert.Equal(1, notExtending.ExitCode);
+        Assert.Contains("the log was rewritten since the checkpoint you saved (size 3)", notExtending.Output);
+
+        // Files that are not bundles: refused with a reason, never a crash.
+        foreach (var (content, says) in new[]
+        {
+            ("{\"format\":\"truceline-log-bundle/1\",\"entries\":[", "is not a readable bundle"),
+            ("{\"format\":\"something-else\"}", "is not a truceline-log-bundle/1 file"),
+            (new string('[', 100_000), "is not a readable bundle"),
+            ("{\"format\":\"truceline-log-bundle/1\"}", "lacks its checkpoint, entries or records"),
+        })
+        {
+            var refused = await Executable.RunAsync("verify", "--bundle", await WriteTempAsync(content), "--key", Key);
+            Assert.Equal(1, refused.ExitCode);
+            Assert.Contains(says, refused.All);
+        }
+        var both = await Executable.RunAsync("verify", "--bundle", bundle, "--log", "http://127.0.0.1:1", "--key", Key);
+        Assert.Equal(1, both.ExitCode);
+        Assert.Contains("give either --log", both.All);
+    }
+
+    private static async Task<string> WriteTempAsync(string content)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"file-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(file, content);
+        return file;
+    }
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
     public async Task ALogRewrittenAndReSignedWithItsOwnKeyIsCaughtByAnyoneWhoKeptAnOldCheckpoint(string db)
     {
         var (app, plan) = await AppWithChangesAsync(db, "P2-ISF-DEPLOY", "P2-YELLOW-LINE", "P2-GOVERNANCE");
