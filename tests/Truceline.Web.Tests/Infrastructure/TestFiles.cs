@@ -13,6 +13,10 @@ public static class TestFiles
     /// <summary>../shared beside the work tree: the public data the project may read in place.</summary>
     public static string Shared => Path.GetFullPath(Path.Combine(Root, "..", "shared"));
 
+    /// <summary>A language's table of page texts (English text to translation), as the app embeds it.</summary>
+    public static Dictionary<string, string> LanguageTable(string language) =>
+        JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(Path.Combine(Root, "src", "Truceline.Web", "Languages", language + ".json")))!;
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -58,6 +58,16 @@ public sealed class LogInBrowserTests
             await page.ClickAsync("[data-testid=verify-button]");
             await page.WaitForFunctionAsync("() => document.querySelector('[data-testid=verify-result]').textContent.length > 1");
             Assert.Equal("NOT verified: these bytes are not the entry the signed checkpoint covers", await page.InnerTextAsync("[data-testid=verify-result]"));
+
+            // In Arabic, the verdict and its reason are in Arabic; a key that is not one is named as such.
+            var ar = TestFiles.LanguageTable("ar");
+            await page.GotoAsync(new Uri(app.Address, "/log/entries/1?lang=ar").ToString());
+            await page.ClickAsync("[data-testid=verify-button]");
+            await page.WaitForFunctionAsync("() => document.querySelector('[data-testid=verify-result]').textContent.length > 1");
+            Assert.Equal($"{ar["NOT verified"]}: {ar["these bytes are not the entry the signed checkpoint covers"]}", await page.InnerTextAsync("[data-testid=verify-result]"));
+            await page.FillAsync("[data-testid=verify-key]", "not a key");
+            await page.ClickAsync("[data-testid=verify-button]");
+            await page.WaitForFunctionAsync($"() => document.querySelector('[data-testid=verify-result]').textContent.includes({JsonSerializer.Serialize(ar["the key is not in the form name+keyid+base64"])})");
         }
         finally
         {

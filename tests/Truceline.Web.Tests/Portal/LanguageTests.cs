@@ -11,8 +11,7 @@ public sealed partial class LanguageTests(Apps apps)
 {
     private static readonly string Pages = Path.Combine(TestFiles.Root, "src", "Truceline.Web", "Pages");
 
-    private static Dictionary<string, string> Table(string language) =>
-        JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(Path.Combine(TestFiles.Root, "src", "Truceline.Web", "Languages", language + ".json")))!;
+    private static Dictionary<string, string> Table(string language) => TestFiles.LanguageTable(language);
 
     /// <summary>Every literal L["…"] in every page, and the texts pages look up by value (statuses, states).</summary>
     private static SortedSet<string> Keys()
@@ -33,7 +32,8 @@ public sealed partial class LanguageTests(Apps apps)
                      .Concat(Truceline.Web.Pages.Complaint.IndexModel.Categories.Select(c => c.Label))
                      .Concat(Enum.GetValues<Truceline.Grievances.GrievanceState>().Select(Truceline.Web.Pages.Complaint.TrackModel.StateLabel))
                      .Concat(Truceline.Web.Pages.Grievances.DetailModel.Notices)
-                     .Concat(Truceline.Web.Pages.SituationReports.DetailModel.Labels))
+                     .Concat(Truceline.Web.Pages.SituationReports.DetailModel.Labels)
+                     .Concat(Truceline.Web.Pages.Log.EntryModel.VerifyReasons.Values))
         {
             keys.Add(label);
         }

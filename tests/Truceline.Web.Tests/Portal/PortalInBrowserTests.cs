@@ -11,8 +11,7 @@ namespace Truceline.Web.Tests.Portal;
 [Collection(BrowserCollection.Name)]
 public sealed class PortalInBrowserTests
 {
-    private static Dictionary<string, string> Table(string language) =>
-        JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(Path.Combine(TestFiles.Root, "src", "Truceline.Web", "Languages", language + ".json")))!;
+    private static Dictionary<string, string> Table(string language) => TestFiles.LanguageTable(language);
 
     /// <summary>Where the ink of an element's screenshot lies across its width, from 0 (left edge) to 1 (right edge):
     /// the PNG Chromium took is drawn on a canvas and its dark pixels averaged.</summary>

@@ -11,6 +11,21 @@ namespace Truceline.Web.Pages.Log;
 /// <summary>One entry: exactly what was published, and a check in the browser that it is in the signed log.</summary>
 public sealed class EntryModel(TrucelineDb db, NoteSigner signer) : PageModel
 {
+    /// <summary>Why the in-browser check failed, by the code the script throws; the page gives it the words in the reader's language.</summary>
+    public static readonly IReadOnlyDictionary<string, string> VerifyReasons = new Dictionary<string, string>
+    {
+        ["beyond-tree"] = "the entry's position is beyond the signed tree",
+        ["proof-long"] = "the log's proof is too long",
+        ["proof-short"] = "the log's proof is too short",
+        ["key-format"] = "the key is not in the form name+keyid+base64",
+        ["key-type"] = "the key is not an Ed25519 note key",
+        ["not-note"] = "the log's checkpoint is not a signed note",
+        ["not-signed"] = "the checkpoint is not signed by this key",
+        ["newer"] = "this entry is newer than the latest checkpoint ({0} entries): check again in a minute",
+        ["not-covered"] = "these bytes are not the entry the signed checkpoint covers",
+        ["unreadable"] = "the log could not be read, or answered with something that is not a proof",
+    };
+
     public LogEntry Entry { get; private set; } = null!;
 
     public string Pretty { get; private set; } = "";

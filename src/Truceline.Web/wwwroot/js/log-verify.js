@@ -6,6 +6,9 @@
     var out = document.getElementById('verify-result');
     if (!section || !button || !window.crypto || !window.crypto.subtle) { return; }
     var enc = new TextEncoder();
+    // Each failure is a code; its words come from the page, in the reader's language (data-reasons).
+    var reasons = JSON.parse(section.dataset.reasons || '{}');
+    function fail(code, arg) { var e = new Error(code); e.code = code; e.arg = arg; throw e; }
 
     function bytes(b64) {
         var bin = atob(b64), a = new Uint8Array(bin.length);
@@ -29,10 +32,10 @@
 
     // RFC 9162 §2.1.3.2, with arithmetic that holds past 2^31.
     async function rootFromInclusion(index, size, leaf, path) {
-        if (index >= size) { throw new Error('the index is beyond the tree'); }
+        if (index >= size) { fail('beyond-tree'); }
         var fn = index, sn = size - 1, r = leaf;
         for (var i = 0; i < path.length; i++) {
-            if (sn === 0) { throw new Error('the proof is too long'); }
+            if (sn === 0) { fail('proof-long'); }
             if (fn % 2 === 1 || fn === sn) {
                 r = await node(path[i], r);
                 if (fn % 2 === 0) {
@@ -43,7 +46,7 @@
             }
             fn = Math.floor(fn / 2); sn = Math.floor(sn / 2);
         }
-        if (sn !== 0) { throw new Error('the proof is too short'); }
+        if (sn !== 0) { fail('proof-short'); }
         return r;
     }
 
@@ -51,15 +54,16 @@
     function parseKey(text) {
         text = text.trim();
         var a = text.indexOf('+'), b = text.indexOf('+', a + 1);
-        if (a < 1 || b !== a + 9) { throw new Error('the key is not name+keyid+base64'); }
-        var raw = bytes(text.slice(b + 1));
-        if (raw.length !== 33 || raw[0] !== 1) { throw new Error('the key is not an Ed25519 note key'); }
+        if (a < 1 || b !== a + 9) { fail('key-format'); }
+        var raw;
+        try { raw = bytes(text.slice(b + 1)); } catch (e) { fail('key-format'); }
+        if (raw.length !== 33 || raw[0] !== 1) { fail('key-type'); }
         return { name: text.slice(0, a), id: parseInt(text.slice(a + 1, b), 16), pub: raw.slice(1) };
     }
 
     async function openCheckpoint(note, key) {
         var split = note.indexOf('\n\n');
-        if (split < 0) { throw new Error('the checkpoint is not a signed note'); }
+        if (split < 0) { fail('not-note'); }
         var text = note.slice(0, split + 1);
         var lines = note.slice(split + 2).split('\n');
         var publicKey = await crypto.subtle.importKey('raw', key.pub, { name: 'Ed25519' }, false, ['verify']);
@@ -72,7 +76,7 @@
             if (id !== key.id || sig.length !== 68) { continue; }
             if (await crypto.subtle.verify({ name: 'Ed25519' }, publicKey, sig.slice(4), enc.encode(text))) { signed = true; }
         }
-        if (!signed) { throw new Error('the checkpoint is not signed by this key'); }
+        if (!signed) { fail('not-signed'); }
         var body = text.split('\n');
         return { origin: body[0], size: parseInt(body[1], 10), root: bytes(body[2]) };
     }
@@ -86,16 +90,18 @@
             var note = await (await fetch('/api/v1/log/checkpoint', { cache: 'no-store' })).text();
             var checkpoint = await openCheckpoint(note, key);
             if (index >= checkpoint.size) {
-                throw new Error('this entry is newer than the latest checkpoint (' + checkpoint.size + ' entries): check again in a minute');
+                fail('newer', checkpoint.size);
             }
             var proof = await (await fetch('/api/v1/log/proof/inclusion?index=' + index + '&size=' + checkpoint.size)).json();
             var leaf = await sha256(concat(new Uint8Array([0]), enc.encode(document.getElementById('entry-body').textContent)));
             var root = await rootFromInclusion(index, checkpoint.size, leaf, proof.path.map(bytes));
-            if (!same(root, checkpoint.root)) { throw new Error('these bytes are not the entry the signed checkpoint covers'); }
+            if (!same(root, checkpoint.root)) { fail('not-covered'); }
             out.textContent = section.dataset.ok.replace('{0}', index).replace('{1}', checkpoint.size).replace('{2}', key.name);
             out.className = 'notice';
         } catch (e) {
-            out.textContent = section.dataset.bad + ': ' + e.message;
+            // Anything else (the log unreachable, an answer that is not a proof) is named as such, never shown raw.
+            var reason = (e && e.code && reasons[e.code]) || reasons.unreadable || String(e);
+            out.textContent = section.dataset.bad + ': ' + reason.replace('{0}', e && e.arg !== undefined ? e.arg : '');
             out.className = 'error';
         }
     });
