@@ -8,7 +8,7 @@ namespace Truceline.Web;
 
 /// <summary>
 /// Public pages and public API answers are cached in memory, for a crowd, and dropped when what they show can have
-/// changed: when a leaf is appended to the transparency log or a checkpoint is signed. The cache key carries a
+/// changed: when a leaf is appended to the transparency log, a checkpoint is signed or a witness cosigns one. The cache key carries a
 /// generation that this process bumps after such a commit (so an answer rendered before the commit is stored under the
 /// old generation and never served again) and that a poll of the log bumps when another process (the console) wrote
 /// to it. Signed-in requests, answers that set a cookie and anything but a 200 are never cached (ASP.NET Core's
@@ -20,7 +20,7 @@ public sealed class PublicCache(DatabaseTarget database, TimeProvider time, ILog
 
     private long _generation;
 
-    private (long Size, long Checkpoint) _seen = (-2, -2);
+    private (long Size, long Checkpoint, int Cosignatures) _seen = (-2, -2, -2);
 
     public long Generation => Interlocked.Read(ref _generation);
 
@@ -54,7 +54,8 @@ public sealed class PublicCache(DatabaseTarget database, TimeProvider time, ILog
                     await using var db = database.CreateContext(time);
                     db.Viewer = Viewer.System("public cache");
                     var now = (await db.LogEntries.MaxAsync(e => (long?)e.Index, stoppingToken) ?? -1,
-                        await db.LogCheckpoints.MaxAsync(c => (long?)c.Size, stoppingToken) ?? -1);
+                        await db.LogCheckpoints.MaxAsync(c => (long?)c.Size, stoppingToken) ?? -1,
+                        await db.LogCosignatures.CountAsync(stoppingToken));
                     if (now != _seen)
                     {
                         if (_seen.Size != -2)

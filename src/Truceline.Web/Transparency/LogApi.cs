@@ -37,9 +37,11 @@ public static class LogApi
     public static void MapLogApi(this IEndpointRouteBuilder routes)
     {
         // Not in the output cache: each answer is read from the rows, so a row altered behind the log's back shows at once
-        // (and fails verification); they are cheap primary-key reads, and HTTP caches keep the immutable ones.
+        // (and fails verification); they are cheap primary-key reads, and HTTP caches keep the immutable ones. The one
+        // exception is the current checkpoint, which every reader asks for first: it is cached until a leaf, a checkpoint
+        // or a cosignature is committed (PublicCache), and a checkpoint altered in place still fails its signature.
         var open = routes.MapGroup("/api/v1/log").WithTags("Transparency log").AllowAnonymous();
-        open.MapGet("/checkpoint", GetCheckpoint).WithSummary("The latest signed checkpoint (C2SP signed note, text/plain)");
+        open.MapGet("/checkpoint", GetCheckpoint).CacheOutput(PublicCache.Policy).WithSummary("The latest signed checkpoint (C2SP signed note, text/plain)");
         open.MapGet("/checkpoints/{size:long}", GetCheckpointAt).WithSummary("The signed checkpoint of a given tree size, if one was published");
         open.MapGet("/key", GetKey).WithSummary("The log's public key (a note verifier key, text/plain)");
         open.MapGet("/entries", GetEntries).WithSummary($"Entries [start, end), at most {MaxEntries}: each leaf's body exactly as hashed");

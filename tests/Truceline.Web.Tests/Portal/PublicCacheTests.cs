@@ -48,6 +48,45 @@ public sealed class PublicCacheTests
     }
 
     [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task TheCheckpointIsCachedUntilAWitnessCosignsOrANewOneIsSignedAndRevalidatesByItsTag(string db)
+    {
+        await using var app = await TestApp.StartAsync(db);
+        var plan = await app.ImportGazaPlanAsync();
+        using var admin = app.Client(Role.Administrator);
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsync("/api/v1/log/checkpoints", null)).StatusCode);
+        using var visitor = app.Client();
+        var first = await visitor.GetAsync("/api/v1/log/checkpoint");
+        var note = await first.Content.ReadAsStringAsync();
+        var tag = first.Headers.ETag!;
+        var again = await visitor.GetAsync("/api/v1/log/checkpoint");
+        Assert.NotNull(again.Headers.Age); // from memory
+        Assert.Equal(note, await again.Content.ReadAsStringAsync());
+        using (var conditional = new HttpRequestMessage(HttpMethod.Get, "/api/v1/log/checkpoint"))
+        {
+            conditional.Headers.IfNoneMatch.Add(tag);
+            Assert.Equal(HttpStatusCode.NotModified, (await visitor.SendAsync(conditional)).StatusCode);
+        }
+
+        // A witness's cosignature is on the next answer at once.
+        var keyFile = Path.Combine(Path.GetTempPath(), $"witness-{Guid.NewGuid():N}.key");
+        string[] witness = ["witness", "--log", app.Address.ToString(), "--log-key", TestApp.LogSigner.Verifier.ToString(), "--key-file", keyFile];
+        var vkey = (await Executable.RunAsync([.. witness, "--name", "mediator.test/witness"])).Output.Trim().Split('\n')[^1].Trim();
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsync("/api/v1/log/witnesses", new StringContent(
+            System.Text.Json.JsonSerializer.Serialize(new { vkey, organisation = "Mediator (simulated)" }), Encoding.UTF8, "application/json"))).StatusCode);
+        Assert.Equal(0, (await Executable.RunAsync(witness)).ExitCode);
+        var cosigned = await visitor.GetAsync("/api/v1/log/checkpoint");
+        Assert.Contains("\n— mediator.test/witness ", await cosigned.Content.ReadAsStringAsync());
+        Assert.NotEqual(tag, cosigned.Headers.ETag);
+
+        // A new leaf and a new checkpoint: the next answer is the new tree.
+        var id = await app.ProvisionIdAsync(plan, "P2-WATER");
+        Assert.True((await app.Client(Role.Coordinator).PostAsync($"/api/v1/provisions/{id}/status", new StringContent(
+            "{\"status\":1,\"evidence\":\"Contract signed (simulated)\"}", Encoding.UTF8, "application/json"))).IsSuccessStatusCode);
+        var signed = await (await admin.PostAsync("/api/v1/log/checkpoints", null)).Content.ReadAsStringAsync();
+        Assert.Equal(signed, await visitor.GetStringAsync("/api/v1/log/checkpoint"));
+    }
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
     public async Task ALeafAppendedByAnotherProcessIsSeenWithinSeconds(string db)
     {
         await using var app = await TestApp.StartAsync(db);
