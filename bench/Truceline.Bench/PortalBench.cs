@@ -62,8 +62,8 @@ public static partial class PortalBench
         var paths = new (string Path, string Ext)[]
         {
             ("/api/v1/open/provision-status.json", "json"), ("/api/v1/open/metric-observation.csv", "csv"), ("/api/v1/open/aid-daily.json", "json"),
-            ("/", "html"), ("/public/incidents", "html"), ("/plans/gaza-cp", "html"),
-            // Not cached by design (read from the rows each time, so tampering shows at once): for comparison.
+            ("/", "html"), ("/public/incidents", "html"), ("/plans/gaza-cp", "html"), ("/public/reports", "html"),
+            // Cached until a leaf, a checkpoint or a cosignature is committed, and revalidated by its tag.
             ("/api/v1/log/checkpoint", "txt"),
         };
         var files = new List<string>();
