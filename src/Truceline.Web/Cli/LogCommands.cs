@@ -55,6 +55,11 @@ public static partial class TrucelineCli
             HttpClient? http = null;
             if (r.GetValue(bundle) is { } bundleFile)
             {
+                if (trusted is null)
+                {
+                    // A bundle carries a key, but anyone can make a bundle with a key of their own: it proves nothing.
+                    return Fail("--key is required with --bundle: give the log's key as you hold it, not the one in the file");
+                }
                 var read = await LogBundle.ReadAsync(bundleFile.FullName, ct);
                 if (!read.Succeeded)
                 {
@@ -162,12 +167,19 @@ public static partial class TrucelineCli
                         new Progress<(long Done, long Total)>(p => { task.MaxValue = Math.Max(1, p.Total); task.Value = p.Done; }), ct);
                 });
             }
-            catch (Exception e) when (e is HttpRequestException or InvalidOperationException or System.Text.Json.JsonException)
+            catch (Exception e) when (e is HttpRequestException or InvalidOperationException or System.Text.Json.JsonException or TaskCanceledException)
             {
                 return Fail($"could not export the log at {address}: {e.Message}");
             }
             var file = r.GetValue(output)!;
-            await bundle.WriteAsync(file.FullName, ct);
+            try
+            {
+                await bundle.WriteAsync(file.FullName, ct);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return Fail($"could not write {file.FullName}: {e.Message}");
+            }
             Console.WriteLine($"Exported {bundle.Entries.Count} entries and {bundle.Records.Count} records under the checkpoint of size {bundle.Size} to {file.FullName}.");
             Console.WriteLine($"Verify it offline with: truceline verify --bundle {file.Name} --key <the log's key as you hold it>");
             return 0;

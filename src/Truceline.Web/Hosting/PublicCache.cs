@@ -20,7 +20,7 @@ public sealed class PublicCache(DatabaseTarget database, TimeProvider time, ILog
 
     private long _generation;
 
-    private (long Size, long Checkpoint, int Cosignatures) _seen = (-2, -2, -2);
+    private (long Size, long Checkpoint, DateTime? Cosigned) _seen = (-2, -2, null);
 
     public long Generation => Interlocked.Read(ref _generation);
 
@@ -55,7 +55,8 @@ public sealed class PublicCache(DatabaseTarget database, TimeProvider time, ILog
                     db.Viewer = Viewer.System("public cache");
                     var now = (await db.LogEntries.MaxAsync(e => (long?)e.Index, stoppingToken) ?? -1,
                         await db.LogCheckpoints.MaxAsync(c => (long?)c.Size, stoppingToken) ?? -1,
-                        await db.LogCosignatures.CountAsync(stoppingToken));
+                        // The latest cosignature's time, not a count: the table grows with every checkpoint and witness.
+                        await db.LogCosignatures.MaxAsync(c => (DateTime?)c.CosignedAt, stoppingToken));
                     if (now != _seen)
                     {
                         if (_seen.Size != -2)

@@ -39,7 +39,9 @@ public static class LogApi
         // Not in the output cache: each answer is read from the rows, so a row altered behind the log's back shows at once
         // (and fails verification); they are cheap primary-key reads, and HTTP caches keep the immutable ones. The one
         // exception is the current checkpoint, which every reader asks for first: it is cached until a leaf, a checkpoint
-        // or a cosignature is committed (PublicCache), and a checkpoint altered in place still fails its signature.
+        // or a cosignature is committed (PublicCache). A checkpoint row altered in place is therefore served as it was
+        // signed until the next commit (at most ten minutes); the entries it covers are still read fresh, so tampering
+        // with them shows at once.
         var open = routes.MapGroup("/api/v1/log").WithTags("Transparency log").AllowAnonymous();
         open.MapGet("/checkpoint", GetCheckpoint).CacheOutput(PublicCache.Policy).WithSummary("The latest signed checkpoint (C2SP signed note, text/plain)");
         open.MapGet("/checkpoints/{size:long}", GetCheckpointAt).WithSummary("The signed checkpoint of a given tree size, if one was published");

@@ -32,28 +32,41 @@ public sealed record LogBundle(
     public static async Task<LogBundle> ExportAsync(HttpLogSource log, string address, TimeProvider time, IProgress<(long Done, long Total)>? progress, CancellationToken ct)
     {
         var key = ((await log.KeyAsync(ct)) ?? "").Trim();
-        var note = await log.CheckpointAsync(ct) ?? throw new InvalidOperationException("the log has no checkpoint yet: nothing signed to export");
-        var opened = SignedNote.Parse(note);
-        if (!opened.Succeeded || Truceline.Transparency.Checkpoint.Parse(opened.Value!.Text) is not { Succeeded: true } body)
-        {
-            throw new InvalidOperationException("the log serves a checkpoint that is not a signed checkpoint note");
-        }
-        var size = body.Value!.Size;
+        // A record corrected after the checkpoint is newer than any entry the bundle can hold: read the checkpoint again
+        // (one may have been signed meanwhile) a few times, and give up rather than write a bundle that cannot verify.
         var entries = new List<LogEntryView>();
-        for (long start = 0; start < size; start += LogApi.MaxEntries)
+        for (var attempt = 1; ; attempt++)
         {
-            entries.AddRange((await log.EntriesAsync(start, Math.Min(start + LogApi.MaxEntries, size), ct)).Where(e => e.Index < size));
-            progress?.Report((entries.Count, size));
-        }
-        var records = new List<PublishedRecordView>();
-        foreach (var (kind, record) in entries.Select(e => (e.Kind, e.Record)).Distinct())
-        {
-            if (await log.RecordAsync(kind, record, ct) is { } current)
+            var note = await log.CheckpointAsync(ct) ?? throw new InvalidOperationException("the log has no checkpoint yet: nothing signed to export");
+            var opened = SignedNote.Parse(note);
+            if (!opened.Succeeded || Truceline.Transparency.Checkpoint.Parse(opened.Value!.Text) is not { Succeeded: true } body)
             {
-                records.Add(current);
+                throw new InvalidOperationException("the log serves a checkpoint that is not a signed checkpoint note");
             }
+            var size = body.Value!.Size;
+            for (long start = entries.Count; start < size; start += LogApi.MaxEntries)
+            {
+                entries.AddRange((await log.EntriesAsync(start, Math.Min(start + LogApi.MaxEntries, size), ct)).Where(e => e.Index < size));
+                progress?.Report((entries.Count, size));
+            }
+            var records = new List<PublishedRecordView>();
+            foreach (var (kind, record) in entries.Select(e => (e.Kind, e.Record)).Distinct())
+            {
+                if (await log.RecordAsync(kind, record, ct) is { } current)
+                {
+                    records.Add(current);
+                }
+            }
+            if (records.All(r => r.LatestEntry is null || r.LatestEntry < size))
+            {
+                return new LogBundle(FormatName, address, time.GetUtcNow().UtcDateTime, size, key, Encoding.UTF8.GetString(note), await log.WitnessesAsync(ct), entries, records);
+            }
+            if (attempt == 3)
+            {
+                throw new InvalidOperationException("records were corrected after the latest checkpoint; export again after the next one (within a minute)");
+            }
+            await Task.Delay(TimeSpan.FromSeconds(2), ct);
         }
-        return new LogBundle(FormatName, address, time.GetUtcNow().UtcDateTime, size, key, Encoding.UTF8.GetString(note), await log.WitnessesAsync(ct), entries, records);
     }
 
     public async Task WriteAsync(string path, CancellationToken ct)
@@ -90,11 +103,19 @@ public sealed record LogBundle(
             {
                 return Failure.Invalid("bundle", $"{path} lacks its checkpoint, entries or records");
             }
+            if (bundle.Entries.Any(e => e is null) || bundle.Records.Any(r => r is null || r.Kind is null || r.Record is null))
+            {
+                return Failure.Invalid("bundle", $"{path} has an empty entry or record");
+            }
             return bundle;
         }
         catch (JsonException e)
         {
             return Failure.Invalid("bundle", $"{path} is not a readable bundle: {e.Message.Split(" Path:", 2)[0]}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Failure.Invalid("bundle", $"{path} cannot be read: {e.Message}");
         }
     }
 
@@ -122,5 +143,7 @@ public sealed record LogBundle(
         public Task<IReadOnlyList<string>?> InclusionAsync(long index, long size, CancellationToken ct) => Task.FromResult<IReadOnlyList<string>?>(null);
 
         public Task<IReadOnlyList<string>?> ConsistencyAsync(long from, long to, CancellationToken ct) => Task.FromResult<IReadOnlyList<string>?>(null);
+
+        public long EntriesBeyond(long size) => bundle.Entries.LongCount(e => e.Index >= size);
     }
 }

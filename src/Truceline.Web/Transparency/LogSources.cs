@@ -26,6 +26,9 @@ public interface ILogSource
     Task<IReadOnlyList<string>?> InclusionAsync(long index, long size, CancellationToken ct);
 
     Task<IReadOnlyList<string>?> ConsistencyAsync(long from, long to, CancellationToken ct);
+
+    /// <summary>How many entries it holds at or past the signed size (a log serves none; a bundle should hold none).</summary>
+    long EntriesBeyond(long size) => 0;
 }
 
 /// <summary>A Truceline log over its public HTTP API (LogApi).</summary>

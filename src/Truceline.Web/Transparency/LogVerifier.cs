@@ -67,7 +67,7 @@ public sealed class LogVerifier(ILogSource source)
             {
                 if (!byIndex.TryAdd(e.Index, e))
                 {
-                    problems.Add($"entry {e.Index} is served twice, with different contents");
+                    problems.Add($"entry {e.Index} is served twice{(byIndex[e.Index] == e ? "" : ", with different contents")}");
                 }
             }
             for (var i = start; i < end; i++)
@@ -98,6 +98,10 @@ public sealed class LogVerifier(ILogSource source)
                 }
             }
         }
+        if (source.EntriesBeyond(size) is var beyond and > 0)
+        {
+            problems.Add($"the {source.Describe} holds {beyond} entries beyond the checkpoint's size of {size}, which nothing signed");
+        }
         if (!MerkleTree.Root(leaves).AsSpan().SequenceEqual(checkpoint.RootHash))
         {
             problems.Add($"the entries do not make the signed root of size {size}");
@@ -127,6 +131,12 @@ public sealed class LogVerifier(ILogSource source)
             if (record is null)
             {
                 problems.Add($"record {latest.Kind} {latest.Record} (entry {latest.Index}) is no longer published, and no entry says so");
+                continue;
+            }
+            if (record?.LatestEntry >= size && !source.ServesProofs)
+            {
+                // A bundle holds only entries up to its checkpoint: a record said to be newer cannot be checked, so it fails.
+                problems.Add($"record {latest.Kind} {latest.Record} in the bundle claims an entry ({record.LatestEntry}) beyond its checkpoint of size {size}");
                 continue;
             }
             if (record?.LatestEntry >= size)

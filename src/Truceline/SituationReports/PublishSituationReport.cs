@@ -38,13 +38,22 @@ public static class PublishSituationReport
             report.PublishedAt = now;
             report.UpdatedAt = now;
             await db.SaveChangesAsync(ct);
-            await Transparency.Publications.SituationReportAsync(db, report.Id, now, ct);
+            // Checked above, so this appends; should it not, nothing is published and nothing changes.
+            if (await Transparency.Publications.SituationReportAsync(db, report.Id, now, ct) is null)
+            {
+                return Failure.Conflict("Not publishable", "The report could not be published; nothing was changed.");
+            }
             return report;
         }, ct);
 
     public static Task<Outcome<SituationReport>> WithdrawAsync(TrucelineDb db, Guid id, string? reason, TimeProvider time, CancellationToken ct = default) =>
         Writes.InTransactionAsync<SituationReport>(db, async () =>
         {
+            var report = await db.SituationReports.FirstOrDefaultAsync(r => r.Id == id, ct);
+            if (report is null)
+            {
+                return Failure.NotFound($"There is no situation report {id} that you may see.");
+            }
             if (string.IsNullOrWhiteSpace(reason))
             {
                 return Failure.Invalid("reason", "is required: why the report is withdrawn; it is published");
@@ -53,11 +62,6 @@ public static class PublishSituationReport
             {
                 return Failure.Invalid("reason", "must be at most 2000 characters");
             }
-            var report = await db.SituationReports.FirstOrDefaultAsync(r => r.Id == id, ct);
-            if (report is null)
-            {
-                return Failure.NotFound($"There is no situation report {id} that you may see.");
-            }
             if (report.State != SituationReportState.Published)
             {
                 return Failure.Conflict("Not published", $"The report is {report.State.ToString().ToLowerInvariant()}; only a published report is withdrawn.");
@@ -65,10 +69,15 @@ public static class PublishSituationReport
             var now = time.GetUtcNow().UtcDateTime;
             report.State = SituationReportState.Withdrawn;
             report.WithdrawalReason = reason.Trim();
+            // The last correction's note was published with it; the withdrawal says only why.
+            report.CorrectionNote = null;
             report.Version++;
             report.UpdatedAt = now;
             await db.SaveChangesAsync(ct);
-            await Transparency.Publications.SituationReportAsync(db, report.Id, now, ct);
+            if (await Transparency.Publications.SituationReportAsync(db, report.Id, now, ct) is null)
+            {
+                return Failure.Conflict("Not publishable", "The withdrawal could not be published: the report or its agreement is no longer public. Nothing was changed.");
+            }
             return report;
         }, ct);
 }

@@ -87,9 +87,10 @@ public static class WriteSituationReport
                 report.CorrectionNote = request.CorrectionNote!.Trim();
             }
             await db.SaveChangesAsync(ct);
-            if (report.State == SituationReportState.Published)
+            if (report.State == SituationReportState.Published && await Transparency.Publications.SituationReportAsync(db, report.Id, now, ct) is null)
             {
-                await Transparency.Publications.SituationReportAsync(db, report.Id, now, ct);
+                // Nothing the log cannot show may change a published report (the transaction rolls back).
+                return Failure.Conflict("Not publishable", "The correction could not be published: the report or its agreement is no longer public. Nothing was changed.");
             }
             return report;
         }, ct);
@@ -173,6 +174,10 @@ public static class WriteSituationReport
             if (classification is not null and not Classification.Public)
             {
                 errors.Add("classification", "a published report stays public: withdraw it instead");
+            }
+            if (agreementId is { } moved && moved != existing.AgreementId)
+            {
+                errors.Add("agreement", "a published report stays with its agreement: withdraw it and write a new one");
             }
             if (string.IsNullOrWhiteSpace(request.CorrectionNote))
             {

@@ -125,35 +125,47 @@ public static class Publications
     /// </summary>
     public static async Task<int> PlanHistoryAsync(TrucelineDb db, Guid? agreementId, DateTime now, CancellationToken ct)
     {
-        var logged = (await db.LogEntries.AsNoTracking().Where(e => e.Kind == ProvisionStatus || e.Kind == MetricObservation)
-            .Select(e => e.Kind + "/" + e.RecordId).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
-        var changes = from s in db.StatusChanges.IgnoreQueryFilters()
-                      join p in db.Provisions.IgnoreQueryFilters() on s.ProvisionId equals p.Id
-                      where agreementId == null || p.AgreementId == agreementId
-                      orderby s.RecordedAt, p.Ordinal, s.Ordinal, s.Id
-                      select s;
-        var published = 0;
-        foreach (var change in await changes.AsNoTracking().ToListAsync(ct))
+        var changes = await (from s in db.StatusChanges.IgnoreQueryFilters()
+                             join p in db.Provisions.IgnoreQueryFilters() on s.ProvisionId equals p.Id
+                             where agreementId == null || p.AgreementId == agreementId
+                             orderby s.RecordedAt, p.Ordinal, s.Ordinal, s.Id
+                             select s.Id).ToListAsync(ct);
+        var observations = await (from o in db.Observations.IgnoreQueryFilters()
+                                  join m in db.Metrics.IgnoreQueryFilters() on o.MetricId equals m.Id
+                                  where agreementId == null || m.AgreementId == agreementId
+                                  orderby o.RecordedAt, m.Ordinal, o.Ordinal, o.Id
+                                  select o.Id).ToListAsync(ct);
+        // Which of these are in the log already: asked of these records only, not of the whole log.
+        var logged = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (kind, ids) in new[] { (ProvisionStatus, changes), (MetricObservation, observations) })
         {
-            // Published now, and saying so: a leaf never claims an earlier publication than it had.
-            if (!logged.Contains($"{ProvisionStatus}/{change.Id}") && await ProvisionStatusAsync(db, change, now, ct) is not null)
+            foreach (var chunk in ids.Select(i => i.ToString()).Chunk(500))
             {
-                published++;
+                logged.UnionWith(await db.LogEntries.AsNoTracking().Where(e => e.Kind == kind && chunk.Contains(e.RecordId))
+                    .Select(e => kind + "/" + e.RecordId).ToListAsync(ct));
             }
         }
-        var observations = from o in db.Observations.IgnoreQueryFilters()
-                           join m in db.Metrics.IgnoreQueryFilters() on o.MetricId equals m.Id
-                           where agreementId == null || m.AgreementId == agreementId
-                           orderby o.RecordedAt, m.Ordinal, o.Ordinal, o.Id
-                           select o.Id;
-        foreach (var id in await observations.ToListAsync(ct))
+        // Published now, and saying so: a leaf never claims an earlier publication than it had. One append for all.
+        var items = new List<TransparencyLog.Item>();
+        foreach (var id in changes.Where(i => !logged.Contains($"{ProvisionStatus}/{i}")))
         {
-            if (!logged.Contains($"{MetricObservation}/{id}") && await MetricObservationAsync(db, id, now, ct) is not null)
+            if (await ProjectProvisionStatusAsync(db, id, ct) is { } p)
             {
-                published++;
+                items.Add(new TransparencyLog.Item(ProvisionStatus, id.ToString(), p.Content, p.Simulated));
             }
         }
-        return published;
+        foreach (var id in observations.Where(i => !logged.Contains($"{MetricObservation}/{i}")))
+        {
+            if (await ProjectMetricObservationAsync(db, id, ct) is { } p)
+            {
+                items.Add(new TransparencyLog.Item(MetricObservation, id.ToString(), p.Content, p.Simulated));
+            }
+        }
+        if (items.Count > 0)
+        {
+            await TransparencyLog.AppendManyAsync(db, items, now, ct);
+        }
+        return items.Count;
     }
 
     /// <summary>Publishes a public incident's conclusion (verified, not verified, disputed, dismissed) with its findings and

@@ -91,6 +91,13 @@ public sealed class SituationReportTests
         Assert.Equal(3, (await EntriesAsync(app)).Size);
         var withNote = JsonSerializer.SerializeToNode(corrected, Json.Options)!.AsObject();
         withNote["correctionNote"] = "The day deployment began was wrong.";
+        // Nor does it move to another agreement: the log's record would no longer be the one published.
+        var otherPlan = await app.ImportGazaPlanAsync(withHistory: false);
+        var moved = withNote.DeepClone().AsObject();
+        moved["agreement"] = otherPlan;
+        var notMoved = await ProblemAssert.IsProblem(await coordinator.PutAsJsonAsync($"/api/v1/situation-reports/{draft.Id}", moved), HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("stays with its agreement", notMoved.FieldErrors("agreement").Single());
+        Assert.Equal(3, (await EntriesAsync(app)).Size);
         Assert.Equal(HttpStatusCode.OK, (await coordinator.PutAsJsonAsync($"/api/v1/situation-reports/{draft.Id}", withNote)).StatusCode);
         var correction = (await EntriesAsync(app)).Entries[3];
         Assert.Equal(((long?)2, 2), (correction.Corrects, (int)JsonNode.Parse(correction.Body)!["content"]!["version"]!));
@@ -100,6 +107,7 @@ public sealed class SituationReportTests
         Assert.Contains("href=\"/log/entries/2\"", page); // the history keeps the first publication
 
         // Withdrawn, with the reason published; then nothing more changes it.
+        await ProblemAssert.IsProblem(await coordinator.PostAsJsonAsync($"/api/v1/situation-reports/{Guid.NewGuid()}/withdraw", new { reason = "" }), HttpStatusCode.NotFound);
         var noReason = await ProblemAssert.IsProblem(await coordinator.PostAsJsonAsync($"/api/v1/situation-reports/{draft.Id}/withdraw", new { reason = " " }), HttpStatusCode.UnprocessableEntity);
         Assert.NotEmpty(noReason.FieldErrors("reason"));
         Assert.Equal(HttpStatusCode.OK, (await coordinator.PostAsJsonAsync($"/api/v1/situation-reports/{draft.Id}/withdraw", new { reason = "Superseded by the monthly report." })).StatusCode);
@@ -109,6 +117,7 @@ public sealed class SituationReportTests
         page = WebUtility.HtmlDecode(await anonymous.GetStringAsync($"/public/reports/{draft.Id}"));
         Assert.Contains("Superseded by the monthly report.", page);
         Assert.Contains("data-testid=\"report-withdrawn\"", page);
+        Assert.DoesNotContain("data-testid=\"report-correction\"", page); // the earlier correction's note went with that version
         await ProblemAssert.IsProblem(await coordinator.PutAsJsonAsync($"/api/v1/situation-reports/{draft.Id}", withNote), HttpStatusCode.Conflict);
 
         Assert.Equal(HttpStatusCode.Created, (await app.Client(Role.Administrator).PostAsync("/api/v1/log/checkpoints", null)).StatusCode);
@@ -204,7 +213,7 @@ public sealed class SituationReportTests
         broken.Headers.ContentType = new("application/json");
         await ProblemAssert.IsProblem(await coordinator.PostAsync("/api/v1/situation-reports", broken), HttpStatusCode.BadRequest);
         var huge = new StringContent($"{{\"agreement\":\"{plan}\",\"text\":\"{new string('x', SituationReportsApi.MaxBodyBytes)}\"}}", Encoding.UTF8, "application/json");
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await coordinator.PostAsync("/api/v1/situation-reports", huge)).StatusCode);
+        await ProblemAssert.IsProblem(await coordinator.PostAsync("/api/v1/situation-reports", huge), HttpStatusCode.RequestEntityTooLarge);
         Assert.Empty((await coordinator.GetFromJsonAsync<List<SituationReportView>>("/api/v1/situation-reports", Json.Options))!);
     }
 

@@ -213,6 +213,22 @@ public sealed class LogTests
         Assert.Contains("as published when the bundle was made differs from its latest entry 3", await AlteredAsync(b =>
             b["records"]![3]!["content"] = ((string)b["records"]![3]!["content"]!).Replace("P2-DISARM", "P2-DISARN")));
         Assert.Contains("is no longer published", await AlteredAsync(b => b["records"]!.AsArray().RemoveAt(0)));
+        Assert.Contains("claims an entry (99) beyond its checkpoint of size 5", await AlteredAsync(b =>
+        {
+            b["records"]![1]!["latestEntry"] = 99;
+            b["records"]![1]!["content"] = "{}";
+        }));
+        Assert.Contains("entry 4 is served twice", await AlteredAsync(b => b["entries"]!.AsArray().Add(Entry(b, 4).DeepClone())));
+        Assert.Contains("holds 1 entries beyond the checkpoint's size of 5", await AlteredAsync(b =>
+        {
+            var extra = Entry(b, 4).DeepClone().AsObject();
+            extra["index"] = 5;
+            b["entries"]!.AsArray().Add(extra);
+        }));
+        // Without the key the reader holds, a bundle proves nothing: its own key could be anyone's.
+        var keyless = await Executable.RunAsync("verify", "--bundle", bundle);
+        Assert.Equal(1, keyless.ExitCode);
+        Assert.Contains("--key is required with --bundle", keyless.All);
         // A checkpoint of another history, signed with the log's own key: the bundle does not extend it, and verify says so.
         var forked = SignedNote.Sign(new Checkpoint("truceline.test/log", 3, new byte[32]).ToString(), TestApp.LogSigner).ToString();
         var notExtending = await Executable.RunAsync("verify", "--bundle", bundle, "--key", Key, "--checkpoint", await WriteTempAsync(forked));
@@ -226,6 +242,7 @@ public sealed class LogTests
             ("{\"format\":\"something-else\"}", "is not a truceline-log-bundle/1 file"),
             (new string('[', 100_000), "is not a readable bundle"),
             ("{\"format\":\"truceline-log-bundle/1\"}", "lacks its checkpoint, entries or records"),
+            ("{\"format\":\"truceline-log-bundle/1\",\"checkpoint\":\"x\",\"entries\":[],\"records\":[null]}", "has an empty entry or record"),
         })
         {
             var refused = await Executable.RunAsync("verify", "--bundle", await WriteTempAsync(content), "--key", Key);

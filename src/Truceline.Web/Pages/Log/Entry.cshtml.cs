@@ -23,6 +23,7 @@ public sealed class EntryModel(TrucelineDb db, NoteSigner signer) : PageModel
         ["not-signed"] = "the checkpoint is not signed by this key",
         ["newer"] = "this entry is newer than the latest checkpoint ({0} entries): check again in a minute",
         ["not-covered"] = "these bytes are not the entry the signed checkpoint covers",
+        ["no-ed25519"] = "this browser cannot check Ed25519 signatures; use a current browser, or 'truceline verify'",
         ["unreadable"] = "the log could not be read, or answered with something that is not a proof",
     };
 

@@ -66,7 +66,8 @@
         if (split < 0) { fail('not-note'); }
         var text = note.slice(0, split + 1);
         var lines = note.slice(split + 2).split('\n');
-        var publicKey = await crypto.subtle.importKey('raw', key.pub, { name: 'Ed25519' }, false, ['verify']);
+        var publicKey;
+        try { publicKey = await crypto.subtle.importKey('raw', key.pub, { name: 'Ed25519' }, false, ['verify']); } catch (e) { fail('no-ed25519'); }
         var signed = false;
         for (var i = 0; i < lines.length; i++) {
             var m = /^\u2014 (\S+) (\S+)$/.exec(lines[i]);
