@@ -18,6 +18,27 @@ public static class EvidenceApi
             .RequireAuthorization(p => p.AddAuthenticationSchemes(BearerTokenHandler.SchemeName).RequireAuthenticatedUser());
         api.MapGet("/reports/{id:guid}/evidence", ListForReport).WithSummary("The files of a report you may see, each with the SHA-256 recorded at upload");
         api.MapGet("/evidence/{id:guid}", GetFile).WithSummary("One file, with its recorded SHA-256 in the Digest header");
+        api.MapPost("/reports/{id:guid}/evidence", PostFiles).RequireAuthorization(Permissions.Policy(Permission.SubmitReports))
+            .WithSummary($"Add files to a report (multipart/form-data, each file a part; at most {OpenRosaApi.MaxAttachments} of {OpenRosaApi.MaxAttachmentBytes / 1024 / 1024} MiB): by its submitter, the coordination centre or a verifier. A file sent again is not stored twice");
+    }
+
+    /// <summary>Adds the files; 201 with every file of the upload (each with the SHA-256 recorded), or 200 when all were there already.</summary>
+    public static async Task<Results<Created<List<EvidenceView>>, Ok<List<EvidenceView>>, ProblemHttpResult>> PostFiles(Guid id, HttpContext http, ClaimsPrincipal user,
+        TrucelineDb db, TimeProvider time, CancellationToken ct)
+    {
+        var (parts, refused) = await OpenRosaApi.ReadMultipartAsync(http, "Send the files as multipart/form-data, each file a part with a file name.", ct);
+        if (refused is not null)
+        {
+            return refused;
+        }
+        var added = await Truceline.Incidents.AttachEvidence.RunAsync(db, id, parts!.Attachments, user.ToViewer().UserId, user.Can(Permission.ReviewIncidents), time, ct);
+        if (!added.Succeeded)
+        {
+            return added.Failure!.ToProblem();
+        }
+        var files = added.Value!.Stored.Concat(added.Value.AlreadyThere)
+            .Select(e => new EvidenceView(e.Id, e.FileName, e.ContentType, e.Size, e.Sha256, e.UploadedAt)).ToList();
+        return added.Value.Stored.Count > 0 ? TypedResults.Created($"/api/v1/reports/{id}/evidence", files) : TypedResults.Ok(files);
     }
 
     public static async Task<Results<Ok<List<EvidenceView>>, ProblemHttpResult>> ListForReport(Guid id, TrucelineDb db, CancellationToken ct)

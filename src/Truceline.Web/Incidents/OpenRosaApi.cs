@@ -90,7 +90,7 @@ public static class OpenRosaApi
         return TypedResults.NoContent();
     }
 
-    private sealed record Parts(byte[]? Xml, List<ReceiveOpenRosa.Attachment> Attachments);
+    internal sealed record Parts(byte[]? Xml, List<ReceiveOpenRosa.Attachment> Attachments);
 
     public static async Task<Results<ContentHttpResult, NoContent, ProblemHttpResult>> Submit(HttpContext http, ClaimsPrincipal user, TrucelineDb db,
         ZoneCatalog zones, PersonalData personalData, TimeProvider time, CancellationToken ct)
@@ -100,26 +100,7 @@ public static class OpenRosaApi
         {
             return Probe(http.Response);
         }
-        if (request.ContentLength > MaxSubmissionBytes)
-        {
-            return TooLarge("submission", $"The submission is {request.ContentLength / 1024 / 1024} MiB; at most {MaxSubmissionBytes / 1024 / 1024} MiB is accepted in one post (Collect splits larger ones).");
-        }
-        // A chunked body is cut off by the server at the same size (a 413 from the exception handler).
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = MaxSubmissionBytes;
-        }
-        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
-        {
-            return TypedResults.Problem($"Send the submission as multipart/form-data, the instance in a part named {OpenRosa.XmlPart} and each file as a part of its own (as ODK Collect does).",
-                statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type");
-        }
-        var boundary = HeaderUtilities.RemoveQuotes(type.Boundary).Value;
-        if (string.IsNullOrEmpty(boundary) || boundary.Length > 200)
-        {
-            return TypedResults.Problem("The multipart/form-data content type has no usable boundary.", statusCode: StatusCodes.Status400BadRequest, title: "Bad request");
-        }
-        var (parts, refused) = await ReadPartsAsync(new MultipartReader(boundary, request.Body) { HeadersCountLimit = 16, HeadersLengthLimit = 16 * 1024 }, ct);
+        var (parts, refused) = await ReadMultipartAsync(http, $"Send the submission as multipart/form-data, the instance in a part named {OpenRosa.XmlPart} and each file as a part of its own (as ODK Collect does).", ct);
         if (refused is not null)
         {
             return refused;
@@ -150,6 +131,34 @@ public static class OpenRosaApi
         var answer = new XDocument(new XElement(Response + "OpenRosaResponse", new XElement(Response + "message", new XAttribute("nature", "submit_success"), message)));
         http.Response.Headers.Location = $"/api/v1/reports/{report.Id}";
         return Xml(answer, created || stored.Count > 0 ? StatusCodes.Status201Created : StatusCodes.Status202Accepted);
+    }
+
+    /// <summary>
+    /// Reads a multipart/form-data body within the submission's limits (OpenRosa's, and the evidence upload's): the
+    /// declared length first, then a cut-off for a chunked body, then every part against its own limit.
+    /// </summary>
+    internal static async Task<(Parts? Parts, ProblemHttpResult? Refused)> ReadMultipartAsync(HttpContext http, string howToSend, CancellationToken ct)
+    {
+        var request = http.Request;
+        if (request.ContentLength > MaxSubmissionBytes)
+        {
+            return (null, TooLarge("submission", $"The body is {request.ContentLength / 1024 / 1024} MiB; at most {MaxSubmissionBytes / 1024 / 1024} MiB is accepted in one post."));
+        }
+        // A chunked body is cut off by the server at the same size (a 413 from the exception handler).
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxSubmissionBytes;
+        }
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, TypedResults.Problem(howToSend, statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type"));
+        }
+        var boundary = HeaderUtilities.RemoveQuotes(type.Boundary).Value;
+        if (string.IsNullOrEmpty(boundary) || boundary.Length > 200)
+        {
+            return (null, TypedResults.Problem("The multipart/form-data content type has no usable boundary.", statusCode: StatusCodes.Status400BadRequest, title: "Bad request"));
+        }
+        return await ReadPartsAsync(new MultipartReader(boundary, request.Body) { HeadersCountLimit = 16, HeadersLengthLimit = 16 * 1024 }, ct);
     }
 
     /// <summary>Reads every part, each against its own limit and all against the body's; a problem answer when one is exceeded or malformed.</summary>

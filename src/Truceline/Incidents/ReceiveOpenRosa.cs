@@ -58,30 +58,12 @@ public static class ReceiveOpenRosa
                 return Failure.Conflict("Already received",
                     $"A submission with instanceID {instance.InstanceId} was received from another account; nothing was stored.");
             }
-            var received = await db.Evidence.IgnoreQueryFilters().Where(e => e.ReportId == report.Id)
-                .Select(e => new { e.FileName, e.Sha256 }).ToListAsync(ct);
-            var stored = new List<Evidence>();
-            foreach (var attachment in attachments)
+            var stored = await AttachEvidence.StoreAsync(db, report, attachments, submitter.UserId, now, $"instanceID {instance.InstanceId}", ct);
+            if (!stored.Succeeded)
             {
-                var hash = Evidence.Hash(attachment.Content);
-                if (received.FirstOrDefault(r => r.FileName == attachment.FileName) is { } earlier)
-                {
-                    if (earlier.Sha256 != hash)
-                    {
-                        return Failure.Conflict("Different file",
-                            $"A different file named {attachment.FileName} was already received with instanceID {instance.InstanceId}; nothing was stored.");
-                    }
-                    continue;
-                }
-                var evidence = Evidence.ForReport(report, attachment.FileName, attachment.ContentType, attachment.Content, submitter.UserId, now);
-                db.Evidence.Add(evidence);
-                stored.Add(evidence);
+                return stored.Failure!;
             }
-            if (stored.Count > 0)
-            {
-                await db.SaveChangesAsync(ct);
-            }
-            return new Outcome<Result>(new Result(report, created, stored), null);
+            return new Outcome<Result>(new Result(report, created, stored.Value.Stored), null);
         }, ct);
     }
 

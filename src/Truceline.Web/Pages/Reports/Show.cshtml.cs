@@ -12,9 +12,15 @@ namespace Truceline.Web.Pages.Reports;
 
 /// <summary>A report as received, and for a raw one (an SMS) the coordinator's form that structures it: the same use
 /// case as PUT /api/v1/reports/{id}/structure, with the raw text kept as it came.</summary>
+[RequestSizeLimit(OpenRosaApi.MaxSubmissionBytes)]
+[RequestFormLimits(MultipartBodyLengthLimit = OpenRosaApi.MaxSubmissionBytes)]
 public sealed class ShowModel(TrucelineDb db, PersonalData personalData, ZoneCatalog zones, TimeProvider time) : PageModel
 {
     public ReportView? Report { get; private set; }
+
+    public IReadOnlyList<EvidenceView> Evidence { get; private set; } = [];
+
+    public IReadOnlyList<string> EvidenceErrors { get; private set; } = [];
 
     public IReadOnlyList<string> Errors { get; private set; } = [];
 
@@ -50,6 +56,58 @@ public sealed class ShowModel(TrucelineDb db, PersonalData personalData, ZoneCat
         return Page();
     }
 
+    /// <summary>The form's upload: the same use case and limits as POST /api/v1/reports/{id}/evidence.</summary>
+    public async Task<IActionResult> OnPostEvidenceAsync(Guid id, List<IFormFile> files, CancellationToken ct)
+    {
+        if (!User.Can(Permission.SubmitReports))
+        {
+            return Forbid();
+        }
+        var attachments = new List<ReceiveOpenRosa.Attachment>();
+        var problems = new Truceline.Common.FieldErrors();
+        if (files.Count > OpenRosaApi.MaxAttachments)
+        {
+            problems.Add("files", $"at most {OpenRosaApi.MaxAttachments} files at a time");
+        }
+        foreach (var file in files.Take(OpenRosaApi.MaxAttachments))
+        {
+            if (ReceiveOpenRosa.SafeFileName(file.FileName) is not { } name)
+            {
+                problems.Add("files", "a file has no usable name");
+            }
+            else if (file.Length > OpenRosaApi.MaxAttachmentBytes)
+            {
+                problems.Add(name, $"is larger than {OpenRosaApi.MaxAttachmentBytes / 1024 / 1024} MiB");
+            }
+            else
+            {
+                using var buffer = new MemoryStream();
+                await file.CopyToAsync(buffer, ct);
+                attachments.Add(new ReceiveOpenRosa.Attachment(name, string.IsNullOrEmpty(file.ContentType) ? "application/octet-stream" : file.ContentType, buffer.ToArray()));
+            }
+        }
+        var outcome = problems.Any
+            ? problems.ToFailure()
+            : await AttachEvidence.RunAsync(db, id, attachments, User.ToViewer().UserId, User.Can(Permission.ReviewIncidents), time, ct);
+        if (outcome.Succeeded)
+        {
+            TempData["Notice"] = outcome.Value!.Stored.Count switch
+            {
+                0 => "These files were received before; nothing was stored twice.",
+                1 => "1 file stored, with its SHA-256.",
+                var n => $"{n} files stored, each with its SHA-256.",
+            };
+            return Redirect($"/reports/{id}");
+        }
+        if (outcome.Failure!.Kind == Truceline.Common.FailureKind.NotFound)
+        {
+            return NotFound();
+        }
+        (EvidenceErrors, Response.StatusCode) = FormFailures.Lines(outcome.Failure);
+        await LoadAsync(id, ct);
+        return Page();
+    }
+
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
     {
         var report = await db.Reports.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct);
@@ -58,6 +116,8 @@ public sealed class ShowModel(TrucelineDb db, PersonalData personalData, ZoneCat
             return false;
         }
         Report = ReportsApi.View(report, User, personalData);
+        Evidence = await db.Evidence.AsNoTracking().Where(e => e.ReportId == id).OrderBy(e => e.Id)
+            .Select(e => new EvidenceView(e.Id, e.FileName, e.ContentType, e.Size, e.Sha256, e.UploadedAt)).ToListAsync(ct);
         return true;
     }
 }
