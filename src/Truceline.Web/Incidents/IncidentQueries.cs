@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Truceline.Access;
 using Truceline.Data;
 using Truceline.Incidents;
 
@@ -54,6 +55,59 @@ public static class IncidentQueries
 {
     private sealed record Row(DateOnly Day, string EventType, string Governorate, IncidentState State, int Count);
 
+    /// <summary>
+    /// The counts per day, type, governorate and state (dismissed left out) that the reader may see. Without a party
+    /// filter they come from the rollup table for the classifications the reader reads wholesale (public; restricted for
+    /// participants; everything for the console), plus the confidential incidents the reader may see, counted from the
+    /// table; with one, from the incidents (a party is not a dimension of the rollup).
+    /// </summary>
+    private static async Task<List<Row>> RowsAsync(TrucelineDb db, IncidentFilter scope, CancellationToken ct)
+    {
+        if (!string.IsNullOrWhiteSpace(scope.Party))
+        {
+            return await FromIncidentsAsync(scope.Apply(db.Incidents.AsNoTracking()), ct);
+        }
+        var wholesale = db.ViewerSeesAll
+            ? [Classification.Public, Classification.Restricted, Classification.Confidential]
+            : db.ViewerParticipates ? new[] { Classification.Public, Classification.Restricted } : [Classification.Public];
+        var rollup = db.IncidentDaily.AsNoTracking().Where(d => wholesale.Contains(d.Classification) && d.State != IncidentState.Dismissed && d.Count > 0);
+        if (scope.From is { } f)
+        {
+            rollup = rollup.Where(d => d.Day >= f);
+        }
+        if (scope.To is { } t)
+        {
+            rollup = rollup.Where(d => d.Day <= t);
+        }
+        if (!string.IsNullOrWhiteSpace(scope.EventType))
+        {
+            rollup = rollup.Where(d => d.EventType == scope.EventType);
+        }
+        if (scope.State is { } state)
+        {
+            rollup = rollup.Where(d => d.State == state);
+        }
+        if (!string.IsNullOrWhiteSpace(scope.Governorate))
+        {
+            rollup = rollup.Where(d => d.GovernorateCode == scope.Governorate);
+        }
+        var rows = (await rollup.GroupBy(d => new { d.Day, d.EventType, d.GovernorateCode, d.State })
+                .Select(g => new { g.Key.Day, g.Key.EventType, g.Key.GovernorateCode, g.Key.State, Count = g.Sum(d => d.Count) }).ToListAsync(ct))
+            .Select(r => new Row(r.Day, r.EventType, r.GovernorateCode == "" ? "unknown" : r.GovernorateCode, r.State, r.Count)).ToList();
+        if (!db.ViewerSeesAll)
+        {
+            rows.AddRange(await FromIncidentsAsync(scope.Apply(db.Incidents.AsNoTracking()).Where(i => i.Classification == Classification.Confidential), ct));
+        }
+        return rows;
+    }
+
+    private static async Task<List<Row>> FromIncidentsAsync(IQueryable<Incident> incidents, CancellationToken ct) =>
+        (await incidents.Where(i => i.State != IncidentState.Dismissed)
+            .GroupBy(i => new { i.OccurredOn, i.EventType, i.GovernorateCode, i.State })
+            .Select(g => new { g.Key.OccurredOn, g.Key.EventType, g.Key.GovernorateCode, g.Key.State, Count = g.Count() })
+            .ToListAsync(ct))
+        .Select(r => new Row(r.OccurredOn, r.EventType, r.GovernorateCode ?? "unknown", r.State, r.Count)).ToList();
+
     public static async Task<IncidentCounts> CountsAsync(TrucelineDb db, IncidentFilter filter, DateOnly today, CancellationToken ct)
     {
         var to = filter.To ?? today;
@@ -61,12 +115,9 @@ public static class IncidentQueries
         var days = to.DayNumber - from.DayNumber + 1;
         var previousFrom = from.AddDays(-days);
         var scope = filter with { From = previousFrom, To = to };
-        var rows = await scope.Apply(db.Incidents.AsNoTracking()).Where(i => i.State != IncidentState.Dismissed)
-            .GroupBy(i => new { i.OccurredOn, i.EventType, i.GovernorateCode, i.State })
-            .Select(g => new { g.Key.OccurredOn, g.Key.EventType, g.Key.GovernorateCode, g.Key.State, Count = g.Count() })
-            .ToListAsync(ct);
-        var current = rows.Where(r => r.OccurredOn >= from).Select(r => new Row(r.OccurredOn, r.EventType, r.GovernorateCode ?? "unknown", r.State, r.Count)).ToList();
-        var previous = rows.Where(r => r.OccurredOn < from).Select(r => new Row(r.OccurredOn, r.EventType, r.GovernorateCode ?? "unknown", r.State, r.Count)).ToList();
+        var rows = await RowsAsync(db, scope, ct);
+        var current = rows.Where(r => r.Day >= from).ToList();
+        var previous = rows.Where(r => r.Day < from).ToList();
         IReadOnlyList<CountRow> By(Func<Row, string> key) =>
             current.Concat(previous).Select(key).Distinct().Order(StringComparer.Ordinal)
                 .Select(k => new CountRow(k, current.Where(r => key(r) == k).Sum(r => r.Count), previous.Where(r => key(r) == k).Sum(r => r.Count)))

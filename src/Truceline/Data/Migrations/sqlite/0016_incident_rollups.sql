@@ -1,0 +1,38 @@
+-- Daily incident counts kept by the database itself (issue 3; DESIGN.md's rollups): one row per day, type, governorate,
+-- state and classification, adjusted by triggers in the very statement that inserts, updates or deletes an incident,
+-- so no code path (grouping, merge, split, a state change, an import) can leave them behind. A year's counts then read
+-- a few thousand rows, not a million. A governorate not known is ''.
+CREATE TABLE incident_daily (
+    day TEXT NOT NULL,
+    event_type TEXT NOT NULL,
+    governorate_code TEXT NOT NULL,
+    state TEXT NOT NULL,
+    classification TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (day, event_type, governorate_code, state, classification)
+) WITHOUT ROWID;
+INSERT INTO incident_daily (day, event_type, governorate_code, state, classification, count)
+    SELECT occurred_on, event_type, COALESCE(governorate_code, ''), state, classification, COUNT(*) FROM incidents
+    GROUP BY occurred_on, event_type, COALESCE(governorate_code, ''), state, classification;
+CREATE TRIGGER incidents_daily_insert AFTER INSERT ON incidents BEGIN
+    INSERT INTO incident_daily (day, event_type, governorate_code, state, classification, count)
+        VALUES (NEW.occurred_on, NEW.event_type, COALESCE(NEW.governorate_code, ''), NEW.state, NEW.classification, 1)
+        ON CONFLICT (day, event_type, governorate_code, state, classification) DO UPDATE SET count = count + 1;
+END;
+CREATE TRIGGER incidents_daily_delete AFTER DELETE ON incidents BEGIN
+    UPDATE incident_daily SET count = count - 1
+        WHERE day = OLD.occurred_on AND event_type = OLD.event_type AND governorate_code = COALESCE(OLD.governorate_code, '')
+          AND state = OLD.state AND classification = OLD.classification;
+END;
+CREATE TRIGGER incidents_daily_update AFTER UPDATE OF occurred_on, event_type, governorate_code, state, classification ON incidents BEGIN
+    UPDATE incident_daily SET count = count - 1
+        WHERE day = OLD.occurred_on AND event_type = OLD.event_type AND governorate_code = COALESCE(OLD.governorate_code, '')
+          AND state = OLD.state AND classification = OLD.classification;
+    INSERT INTO incident_daily (day, event_type, governorate_code, state, classification, count)
+        VALUES (NEW.occurred_on, NEW.event_type, COALESCE(NEW.governorate_code, ''), NEW.state, NEW.classification, 1)
+        ON CONFLICT (day, event_type, governorate_code, state, classification) DO UPDATE SET count = count + 1;
+END;
+-- The list's filters: a keyset page walks the newest incidents of a period, by type, state and governorate.
+CREATE INDEX ix_incidents_filters ON incidents (event_type, state, governorate_code, occurred_on);
+-- Confidential incidents are counted from the table (their readers differ per organisation): few, found at once.
+CREATE INDEX ix_incidents_classification ON incidents (classification, occurred_on);

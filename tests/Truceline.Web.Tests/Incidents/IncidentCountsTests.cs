@@ -1,0 +1,110 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Truceline.Access;
+using Truceline.Incidents;
+using Truceline.Web.Incidents;
+using Truceline.Web.Tests.Infrastructure;
+
+namespace Truceline.Web.Tests.Incidents;
+
+/// <summary>The daily counts come from a rollup the database keeps as incidents change; each test has an app of its own,
+/// so the counts are exactly its incidents.</summary>
+public sealed class IncidentCountsTests
+{
+    private static string Report(string type, double lat, double lon, string day) =>
+        $$"""
+        {"clientId":"{{Guid.NewGuid():N}}","sourceType":"monitorPatrol","occurredOn":"{{day}}","latitude":{{lat.ToString(System.Globalization.CultureInfo.InvariantCulture)}},
+         "longitude":{{lon.ToString(System.Globalization.CultureInfo.InvariantCulture)}},"geoPrecision":1,"eventType":"{{type}}","allegedParties":["israel"]}
+        """;
+
+    /// <summary>The rollup's rows with a count, against the same grouping computed from the incidents themselves.</summary>
+    private static async Task AssertRollupMatchesAsync(TestApp app)
+    {
+        await using var ctx = app.OpenDb();
+        var rollup = (await ctx.IncidentDaily.Where(d => d.Count != 0).ToListAsync())
+            .Select(d => $"{d.Day:yyyy-MM-dd} {d.EventType} {d.GovernorateCode} {d.State} {d.Classification} {d.Count}").Order().ToList();
+        var direct = (await ctx.Incidents.IgnoreQueryFilters().GroupBy(i => new { i.OccurredOn, i.EventType, i.GovernorateCode, i.State, i.Classification })
+                .Select(g => new { g.Key, Count = g.Count() }).ToListAsync())
+            .Select(g => $"{g.Key.OccurredOn:yyyy-MM-dd} {g.Key.EventType} {g.Key.GovernorateCode ?? ""} {g.Key.State} {g.Key.Classification} {g.Count}").Order().ToList();
+        Assert.Equal(direct, rollup);
+    }
+
+    private static async Task<IncidentCounts> CountsAsync(HttpClient client, string query = "") =>
+        (await client.GetFromJsonAsync<IncidentCounts>($"/api/v1/incidents/counts?from=2026-11-15&to=2026-11-21{query}", Json.Options))!;
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task TheRollupFollowsEveryChangeToIncidentsAndEachReaderCountsOnlyWhatItMayRead(string db)
+    {
+        await using var app = await TestApp.StartAsync(db);
+        await app.EnsureGovernoratesAsync();
+        using var monitor = app.Client(Role.Monitor);
+        using var coordinator = app.Client(Role.Coordinator);
+        foreach (var (type, lat, lon, day) in new[]
+        {
+            ("Shelling", 31.3462, 34.3063, "2026-11-18"), ("Shelling", 31.5017, 34.4668, "2026-11-18"), ("Gunfire", 31.2870, 34.2510, "2026-11-19"),
+            ("Gunfire", 31.4200, 34.3500, "2026-11-20"), ("Shelling", 31.3462, 34.3063, "2026-11-10"),
+        })
+        {
+            Assert.Equal(HttpStatusCode.Created, (await monitor.PostAsync("/api/v1/reports", new StringContent(Report(type, lat, lon, day), Encoding.UTF8, "application/json"))).StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.OK, (await coordinator.PostAsync("/api/v1/incidents/grouping", null)).StatusCode);
+        await AssertRollupMatchesAsync(app);
+
+        var counts = await CountsAsync(coordinator);
+        Assert.Equal((4, 1), (counts.Total, counts.PreviousTotal));
+        Assert.Equal([("Gunfire", 2, 0), ("Shelling", 2, 1)], counts.ByType.Select(r => (r.Key, r.Count, r.Previous)));
+        Assert.Equal(("reported", 4), (counts.ByState.Single().Key, counts.ByState.Single().Count));
+        Assert.Equal(4, (await CountsAsync(coordinator, "&party=israel")).Total); // the party filter counts from the incidents, and agrees
+        Assert.Equal(2, (await CountsAsync(coordinator, "&eventType=Shelling")).Total);
+
+        // State changes, a merge, a split: the rollup follows each, in the same transaction.
+        var incidents = (await coordinator.GetFromJsonAsync<IncidentPage>("/api/v1/incidents?limit=50", Json.Options))!.Items;
+        var gunfire = incidents.Where(i => i.EventType == "Gunfire").OrderBy(i => i.OccurredOn).ToList();
+        Assert.True((await coordinator.PostAsJsonAsync($"/api/v1/incidents/{gunfire[0].Id}/transitions", new { state = "underReview", reason = "Patrol sent (simulated)" })).IsSuccessStatusCode);
+        await AssertRollupMatchesAsync(app);
+        Assert.Equal([("reported", 3, 1), ("underReview", 1, 0)], (await CountsAsync(coordinator)).ByState.Select(r => (r.Key, r.Count, r.Previous)));
+        Assert.True((await coordinator.PostAsJsonAsync($"/api/v1/incidents/{gunfire[1].Id}/merge", new { into = gunfire[0].Id, reason = "One exchange of fire (simulated)" })).IsSuccessStatusCode);
+        await AssertRollupMatchesAsync(app);
+        Assert.Equal(3, (await CountsAsync(coordinator)).Total);
+        var merged = (await coordinator.GetFromJsonAsync<IncidentDetail>($"/api/v1/incidents/{gunfire[0].Id}", Json.Options))!;
+        var split = await coordinator.PostAsJsonAsync($"/api/v1/incidents/{gunfire[0].Id}/split", new { reports = new[] { merged.Reports.Last().Id }, reason = "Two events after all (simulated)" });
+        Assert.True(split.IsSuccessStatusCode, await split.Content.ReadAsStringAsync());
+        await AssertRollupMatchesAsync(app);
+        Assert.Equal(4, (await CountsAsync(coordinator)).Total);
+
+        // Classification: the public counts only what is public; a confidential incident counts for the organisations it names.
+        using var donor = app.Client(Role.Donor);
+        Assert.Equal(0, (await CountsAsync(donor)).Total);
+        var shelling = incidents.Where(i => i.EventType == "Shelling" && i.OccurredOn == new DateOnly(2026, 11, 18)).Select(i => i.Id).ToList();
+        await using (var ctx = app.OpenDb())
+        {
+            var first = await ctx.Incidents.FindAsync(shelling[0]);
+            first!.Classification = Classification.Public;
+            var second = await ctx.Incidents.FindAsync(shelling[1]);
+            second!.Classification = Classification.Confidential;
+            second.OwnerOrganisationId = Guid.NewGuid(); // another organisation's
+            await ctx.SaveChangesAsync();
+        }
+        await AssertRollupMatchesAsync(app);
+        Assert.Equal(1, (await CountsAsync(donor)).Total);
+        Assert.Equal(3, (await CountsAsync(coordinator)).Total);
+        await using (var ctx = app.OpenDb())
+        {
+            var second = await ctx.Incidents.FindAsync(shelling[1]);
+            second!.OwnerOrganisationId = app.ParticipatingOrganisation; // the coordinator's own
+            await ctx.SaveChangesAsync();
+        }
+        Assert.Equal(4, (await CountsAsync(coordinator)).Total);
+        Assert.Equal(4, (await CountsAsync(app.Client(Role.Administrator))).Total);
+
+        // Even a row deleted behind the application's back is followed: the database keeps the rollup, not the code.
+        await using (var ctx = app.OpenDb())
+        {
+            await ctx.Database.ExecuteSqlRawAsync("DELETE FROM incident_transitions; DELETE FROM findings; DELETE FROM replies; UPDATE reports SET incident_id = NULL; UPDATE grievances SET incident_id = NULL; DELETE FROM incidents WHERE event_type = 'Gunfire'");
+        }
+        await AssertRollupMatchesAsync(app);
+        Assert.Equal(2, (await CountsAsync(coordinator)).Total);
+    }
+}
