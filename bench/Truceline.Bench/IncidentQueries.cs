@@ -51,6 +51,8 @@ public static class IncidentQueriesBench
             await tx.CommitAsync();
         }
         Console.WriteLine($"Inserted {count:N0} simulated incidents in {sw.Elapsed.TotalSeconds:0.0} s.");
+        // As the server does when it starts (the migrator's statistics step).
+        await Migrator.MigrateAsync(target);
         await using var db = target.CreateContext(TimeProvider.System);
         db.Viewer = Viewer.ForUser(Guid.NewGuid(), "bench", Role.Coordinator, Guid.NewGuid(), participates: true);
 
@@ -79,6 +81,12 @@ public static class IncidentQueriesBench
         });
         var list = await Median(() => IncidentsApi.ListIncidents(null, 50, null, null, null, null, null, null, db, CancellationToken.None));
         var filtered = await Median(() => IncidentsApi.ListIncidents(null, 50, IncidentState.Verified, "PS0270", "Shelling", new DateOnly(2026, 1, 1), new DateOnly(2026, 3, 31), null, db, CancellationToken.None));
+        var typeOnly = await Median(() => IncidentsApi.ListIncidents(null, 50, null, null, "Shelling", null, null, null, db, CancellationToken.None));
+        var govYear = await Median(() => IncidentsApi.ListIncidents(null, 50, null, "PS0270", null, new DateOnly(2025, 10, 10), new DateOnly(2026, 10, 9), null, db, CancellationToken.None));
+        var period = await Median(() => IncidentsApi.ListIncidents(null, 50, null, null, null, new DateOnly(2026, 1, 1), new DateOnly(2026, 3, 31), null, db, CancellationToken.None));
+        var typeYear = await Median(() => IncidentQueries.CountsAsync(db, new IncidentFilter(new DateOnly(2025, 10, 10), new DateOnly(2026, 10, 9), "Shelling", null, "PS0270", null), new DateOnly(2026, 11, 21), CancellationToken.None));
+        var partyWeek = await Median(() => IncidentQueries.CountsAsync(db, new IncidentFilter(new DateOnly(2026, 9, 1), new DateOnly(2026, 9, 7), null, null, null, "israel"), new DateOnly(2026, 11, 21), CancellationToken.None));
+        var naiveYear = await Median(() => IncidentQueries.CountsAsync(db, new IncidentFilter(new DateOnly(2025, 10, 10), new DateOnly(2026, 10, 9), null, null, null, "israel"), new DateOnly(2026, 11, 21), CancellationToken.None));
         var week = await Median(() => IncidentQueries.CountsAsync(db, new IncidentFilter(new DateOnly(2026, 9, 1), new DateOnly(2026, 9, 7), null, null, null, null), new DateOnly(2026, 11, 21), CancellationToken.None));
         var year = await Median(() => IncidentQueries.CountsAsync(db, new IncidentFilter(new DateOnly(2025, 10, 10), new DateOnly(2026, 10, 9), null, null, null, null), new DateOnly(2026, 11, 21), CancellationToken.None));
         Console.WriteLine($"Over {count:N0} incidents (SQLite, one reader, median of 9):");
@@ -87,7 +95,13 @@ public static class IncidentQueriesBench
         Console.WriteLine($"  list, first page, state+governorate+type+3 months:  {filtered,8:0.0} ms");
         Console.WriteLine($"  daily counts, one week (and the week before):       {week,8:0.0} ms");
         Console.WriteLine($"  daily counts, one year (and the year before):       {year,8:0.0} ms");
-        Console.WriteLine($"  target under 100 ms: {(new[] { list, filtered, week, year }.All(t => t < 100) ? "met" : "NOT met for every query")}");
+        Console.WriteLine($"  list, first page, three months only:                {period,8:0.0} ms");
+        Console.WriteLine($"  list, first page, one type only:                    {typeOnly,8:0.0} ms");
+        Console.WriteLine($"  list, first page, one governorate over a year:      {govYear,8:0.0} ms");
+        Console.WriteLine($"  daily counts, one year, one type and governorate:   {typeYear,8:0.0} ms");
+        Console.WriteLine($"  daily counts, one week by party (from the table):   {partyWeek,8:0.0} ms");
+        Console.WriteLine($"  naive baseline, a year's counts from the table:     {naiveYear,8:0.0} ms (by party, which every incident names here)");
+        Console.WriteLine($"  target under 100 ms (rollup and list queries): {(new[] { list, filtered, period, typeOnly, govYear, week, year, typeYear }.All(t => t < 100) ? "met" : "NOT met for every query")}");
         dir.Delete(recursive: true);
     }
 }

@@ -53,24 +53,29 @@ public sealed record IncidentCounts(DateOnly From, DateOnly To, int Total, int P
 
 public static class IncidentQueries
 {
-    private sealed record Row(DateOnly Day, string EventType, string Governorate, IncidentState State, int Count);
+    /// <summary>How many incidents of a day and type.</summary>
+    private sealed record DayType(DateOnly Day, string EventType, int Count);
+
+    /// <summary>How many incidents of a governorate and state, in the period asked or the one before.</summary>
+    private sealed record GovernorateState(string Governorate, IncidentState State, bool Current, int Count);
+
+    private static readonly Dictionary<IncidentState, string> StateNames =
+        Enum.GetValues<IncidentState>().ToDictionary(s => s, s => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(s.ToString()));
 
     /// <summary>
-    /// The counts per day, type, governorate and state (dismissed left out) that the reader may see. Without a party
-    /// filter they come from the rollup table for the classifications the reader reads wholesale (public; restricted for
-    /// participants; everything for the console), plus the confidential incidents the reader may see, counted from the
-    /// table; with one, from the incidents (a party is not a dimension of the rollup).
+    /// The counts (dismissed left out) that the reader may see, as two breakdowns: by day and type, and by governorate
+    /// and state. Without a party filter they come from the rollup table for the classifications the reader reads
+    /// wholesale (public; restricted for participants; everything for the console), plus the confidential incidents the
+    /// reader may see, counted from the table when the rollup says there are any; with one, from the incidents (a party
+    /// is not a dimension of the rollup). Each breakdown is one grouped query, so a year costs what a week does.
     /// </summary>
-    private static async Task<List<Row>> RowsAsync(TrucelineDb db, IncidentFilter scope, CancellationToken ct)
+    private static async Task<(List<DayType> Days, List<GovernorateState> Places)> RowsAsync(TrucelineDb db, IncidentFilter scope, DateOnly from, CancellationToken ct)
     {
         if (!string.IsNullOrWhiteSpace(scope.Party))
         {
-            return await FromIncidentsAsync(scope.Apply(db.Incidents.AsNoTracking()), ct);
+            return await FromIncidentsAsync(scope.Apply(db.Incidents.AsNoTracking()), from, ct);
         }
-        var wholesale = db.ViewerSeesAll
-            ? [Classification.Public, Classification.Restricted, Classification.Confidential]
-            : db.ViewerParticipates ? new[] { Classification.Public, Classification.Restricted } : [Classification.Public];
-        var rollup = db.IncidentDaily.AsNoTracking().Where(d => wholesale.Contains(d.Classification) && d.State != IncidentState.Dismissed && d.Count > 0);
+        var rollup = db.IncidentDaily.AsNoTracking().Where(d => d.State != IncidentState.Dismissed && d.Count != 0);
         if (scope.From is { } f)
         {
             rollup = rollup.Where(d => d.Day >= f);
@@ -91,42 +96,51 @@ public static class IncidentQueries
         {
             rollup = rollup.Where(d => d.GovernorateCode == scope.Governorate);
         }
-        var rows = (await rollup.GroupBy(d => new { d.Day, d.EventType, d.GovernorateCode, d.State })
-                .Select(g => new { g.Key.Day, g.Key.EventType, g.Key.GovernorateCode, g.Key.State, Count = g.Sum(d => d.Count) }).ToListAsync(ct))
-            .Select(r => new Row(r.Day, r.EventType, r.GovernorateCode == "" ? "unknown" : r.GovernorateCode, r.State, r.Count)).ToList();
-        if (!db.ViewerSeesAll)
+        var wholesale = db.ViewerSeesAll
+            ? [Classification.Public, Classification.Restricted, Classification.Confidential]
+            : db.ViewerParticipates ? new[] { Classification.Public, Classification.Restricted } : [Classification.Public];
+        var mine = rollup.Where(d => wholesale.Contains(d.Classification));
+        var days = (await mine.GroupBy(d => new { d.Day, d.EventType }).Select(g => new { g.Key.Day, g.Key.EventType, Count = g.Sum(d => d.Count) }).ToListAsync(ct))
+            .Select(r => new DayType(r.Day, r.EventType, r.Count)).ToList();
+        var places = (await mine.GroupBy(d => new { d.GovernorateCode, d.State, Current = d.Day >= from })
+                .Select(g => new { g.Key.GovernorateCode, g.Key.State, g.Key.Current, Count = g.Sum(d => d.Count) }).ToListAsync(ct))
+            .Select(r => new GovernorateState(r.GovernorateCode == "" ? "unknown" : r.GovernorateCode, r.State, r.Current, r.Count)).ToList();
+        if (!db.ViewerSeesAll && await rollup.AnyAsync(d => d.Classification == Classification.Confidential, ct))
         {
-            rows.AddRange(await FromIncidentsAsync(scope.Apply(db.Incidents.AsNoTracking()).Where(i => i.Classification == Classification.Confidential), ct));
+            // Readers of confidential incidents differ per organisation: those this reader may see, from the table.
+            var (moreDays, morePlaces) = await FromIncidentsAsync(scope.Apply(db.Incidents.AsNoTracking()).Where(i => i.Classification == Classification.Confidential), from, ct);
+            days.AddRange(moreDays);
+            places.AddRange(morePlaces);
         }
-        return rows;
+        return (days, places);
     }
 
-    private static async Task<List<Row>> FromIncidentsAsync(IQueryable<Incident> incidents, CancellationToken ct) =>
-        (await incidents.Where(i => i.State != IncidentState.Dismissed)
+    private static async Task<(List<DayType>, List<GovernorateState>)> FromIncidentsAsync(IQueryable<Incident> incidents, DateOnly from, CancellationToken ct)
+    {
+        var rows = await incidents.Where(i => i.State != IncidentState.Dismissed)
             .GroupBy(i => new { i.OccurredOn, i.EventType, i.GovernorateCode, i.State })
             .Select(g => new { g.Key.OccurredOn, g.Key.EventType, g.Key.GovernorateCode, g.Key.State, Count = g.Count() })
-            .ToListAsync(ct))
-        .Select(r => new Row(r.OccurredOn, r.EventType, r.GovernorateCode ?? "unknown", r.State, r.Count)).ToList();
+            .ToListAsync(ct);
+        return (rows.Select(r => new DayType(r.OccurredOn, r.EventType, r.Count)).ToList(),
+            rows.Select(r => new GovernorateState(r.GovernorateCode ?? "unknown", r.State, r.OccurredOn >= from, r.Count)).ToList());
+    }
 
     public static async Task<IncidentCounts> CountsAsync(TrucelineDb db, IncidentFilter filter, DateOnly today, CancellationToken ct)
     {
         var to = filter.To ?? today;
         var from = filter.From ?? to.AddDays(-6);
-        var days = to.DayNumber - from.DayNumber + 1;
-        var previousFrom = from.AddDays(-days);
-        var scope = filter with { From = previousFrom, To = to };
-        var rows = await RowsAsync(db, scope, ct);
-        var current = rows.Where(r => r.Day >= from).ToList();
-        var previous = rows.Where(r => r.Day < from).ToList();
-        IReadOnlyList<CountRow> By(Func<Row, string> key) =>
-            current.Concat(previous).Select(key).Distinct().Order(StringComparer.Ordinal)
-                .Select(k => new CountRow(k, current.Where(r => key(r) == k).Sum(r => r.Count), previous.Where(r => key(r) == k).Sum(r => r.Count)))
-                .ToList();
-        return new IncidentCounts(from, to, current.Sum(r => r.Count), previous.Sum(r => r.Count),
-            current.GroupBy(r => new { r.Day, r.EventType }).Select(g => new DailyCount(g.Key.Day, g.Key.EventType, g.Sum(r => r.Count)))
+        var span = to.DayNumber - from.DayNumber + 1;
+        var previousFrom = from.AddDays(-span);
+        var (days, places) = await RowsAsync(db, filter with { From = previousFrom, To = to }, from, ct);
+        static IReadOnlyList<CountRow> By<T>(IEnumerable<T> rows, Func<T, string> key, Func<T, bool> current, Func<T, int> count) =>
+            rows.GroupBy(key, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => new CountRow(g.Key, g.Where(current).Sum(count), g.Where(r => !current(r)).Sum(count))).ToList();
+        var now = days.Where(d => d.Day >= from).Sum(d => d.Count);
+        return new IncidentCounts(from, to, now, days.Sum(d => d.Count) - now,
+            days.Where(d => d.Day >= from).GroupBy(d => (d.Day, d.EventType)).Select(g => new DailyCount(g.Key.Day, g.Key.EventType, g.Sum(d => d.Count)))
                 .OrderBy(d => d.Day).ThenBy(d => d.EventType, StringComparer.Ordinal).ToList(),
-            By(r => r.EventType),
-            By(r => r.Governorate),
-            By(r => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(r.State.ToString())));
+            By(days, d => d.EventType, d => d.Day >= from, d => d.Count),
+            By(places, p => p.Governorate, p => p.Current, p => p.Count),
+            By(places, p => StateNames[p.State], p => p.Current, p => p.Count));
     }
 }

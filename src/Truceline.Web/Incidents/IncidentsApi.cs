@@ -35,7 +35,7 @@ public static class IncidentsApi
             .RequireAuthorization(p => p.AddAuthenticationSchemes(BearerTokenHandler.SchemeName).RequireAuthenticatedUser());
         api.MapPost("/incidents/grouping", RunGrouping).RequireAuthorization(Permissions.Policy(Permission.StructureReports))
             .WithSummary("Group the reports not yet in an incident now (a background task also does it every few seconds)");
-        api.MapGet("/incidents", ListIncidents).WithSummary("Incidents you may see, newest first, by keyset pages (?cursor=)");
+        api.MapGet("/incidents", ListIncidents).WithSummary("Incidents you may see, the most recent day first, by keyset pages (?cursor=)");
         api.MapGet("/incidents/counts", GetCounts).WithSummary("Daily counts by type, totals by governorate and state, and the change on the previous period of the same length");
         api.MapGet("/incidents/{id:guid}", GetIncident).WithSummary("An incident: its reports, timeline, findings beside the replies, quorum");
         api.MapPost("/incidents/{id:guid}/transitions", PostTransition).RequireAuthorization(Permissions.Policy(Permission.ReviewIncidents))
@@ -76,10 +76,10 @@ public static class IncidentsApi
         {
             return Failure.Invalid("limit", "must be between 1 and 500").ToProblem();
         }
-        Guid? after = null;
+        (DateOnly Day, Guid Id)? after = null;
         if (cursor is not null)
         {
-            if (!Guid.TryParse(cursor, out var c))
+            if (ParseCursor(cursor) is not { } c)
             {
                 return Failure.Invalid("cursor", "is not a cursor this API gave out").ToProblem();
             }
@@ -88,13 +88,24 @@ public static class IncidentsApi
         var query = db.Incidents.AsNoTracking();
         if (after is { } a)
         {
-            query = query.Where(i => i.Id.CompareTo(a) < 0);
+            query = query.Where(i => i.OccurredOn < a.Day || (i.OccurredOn == a.Day && i.Id.CompareTo(a.Id) < 0));
         }
         query = new IncidentFilter(from, to, eventType, state, governorate, party).Apply(query);
         var size = limit ?? 100;
-        var items = await query.OrderByDescending(i => i.Id).Take(size + 1).ToListAsync(ct);
-        return TypedResults.Ok(new IncidentPage(items.Take(size).Select(Summary).ToList(), items.Count > size ? items[size - 1].Id.ToString() : null));
+        // Newest by the day they happened, then by id: the index (occurred_on, id) serves a period's page without a sort.
+        var items = await query.OrderByDescending(i => i.OccurredOn).ThenByDescending(i => i.Id).Take(size + 1).ToListAsync(ct);
+        return TypedResults.Ok(new IncidentPage(items.Take(size).Select(Summary).ToList(), items.Count > size ? Cursor(items[size - 1]) : null));
     }
+
+    /// <summary>A page's cursor: the last incident's day and id, opaque to clients.</summary>
+    private static string Cursor(Incident last) => $"{last.OccurredOn:yyyy-MM-dd}_{last.Id}";
+
+    private static (DateOnly, Guid)? ParseCursor(string cursor) =>
+        cursor.Split('_') is [var day, var id]
+        && DateOnly.TryParseExact(day, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var d)
+        && Guid.TryParse(id, out var g)
+            ? (d, g)
+            : null;
 
     public static async Task<IncidentDetail?> DetailAsync(TrucelineDb db, Guid id, ClaimsPrincipal user, PersonalData personalData, CancellationToken ct)
     {

@@ -59,6 +59,21 @@ public sealed class IncidentCountsTests
         Assert.Equal(4, (await CountsAsync(coordinator, "&party=israel")).Total); // the party filter counts from the incidents, and agrees
         Assert.Equal(2, (await CountsAsync(coordinator, "&eventType=Shelling")).Total);
 
+        // The list walks them the most recent day first, two at a time, each once.
+        var walked = new List<IncidentSummary>();
+        string? cursor = null;
+        do
+        {
+            var page = (await coordinator.GetFromJsonAsync<IncidentPage>($"/api/v1/incidents?limit=2{(cursor is null ? "" : $"&cursor={cursor}")}", Json.Options))!;
+            walked.AddRange(page.Items);
+            cursor = page.Next;
+        }
+        while (cursor is not null);
+        Assert.Equal(["2026-11-20", "2026-11-19", "2026-11-18", "2026-11-18", "2026-11-10"], walked.Select(i => i.OccurredOn.ToString("yyyy-MM-dd")));
+        Assert.Equal(5, walked.Select(i => i.Id).Distinct().Count());
+        var badCursor = await ProblemAssert.IsProblem(await coordinator.GetAsync("/api/v1/incidents?cursor=2026-11-18"), HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("is not a cursor this API gave out", Assert.Single(badCursor.FieldErrors("cursor")));
+
         // State changes, a merge, a split: the rollup follows each, in the same transaction.
         var incidents = (await coordinator.GetFromJsonAsync<IncidentPage>("/api/v1/incidents?limit=50", Json.Options))!.Items;
         var gunfire = incidents.Where(i => i.EventType == "Gunfire").OrderBy(i => i.OccurredOn).ToList();

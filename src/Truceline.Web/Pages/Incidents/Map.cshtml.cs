@@ -24,7 +24,7 @@ public sealed class MapModel(TrucelineDb db, TimeProvider time) : PageModel
     {
         Filter = new IncidentFilter(from, to, eventType, state, governorate, party);
         var day = to ?? DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        Incidents = (await Filter.Apply(db.Incidents.AsNoTracking()).OrderByDescending(i => i.Id).Take(MaxMarkers).ToListAsync(ct)).Select(IncidentsApi.Summary).ToList();
+        Incidents = (await Filter.Apply(db.Incidents.AsNoTracking()).OrderByDescending(i => i.OccurredOn).ThenByDescending(i => i.Id).Take(MaxMarkers).ToListAsync(ct)).Select(IncidentsApi.Summary).ToList();
         var zones = (await db.Zones.AsNoTracking().ToListAsync(ct)).Where(z => z.InForceOn(day));
         // The map's data travels in the page (the API takes bearer tokens, the pages a sign-in cookie); System.Text.Json escapes '<'.
         DataJson = JsonSerializer.Serialize(new

@@ -32,7 +32,13 @@ CREATE TRIGGER incidents_daily_update AFTER UPDATE OF occurred_on, event_type, g
         VALUES (NEW.occurred_on, NEW.event_type, COALESCE(NEW.governorate_code, ''), NEW.state, NEW.classification, 1)
         ON CONFLICT (day, event_type, governorate_code, state, classification) DO UPDATE SET count = count + 1;
 END;
--- The list's filters: a keyset page walks the newest incidents of a period, by type, state and governorate.
-CREATE INDEX ix_incidents_filters ON incidents (event_type, state, governorate_code, occurred_on);
--- Confidential incidents are counted from the table (their readers differ per organisation): few, found at once.
-CREATE INDEX ix_incidents_classification ON incidents (classification, occurred_on);
+-- The list's order (the most recent day first, then id): a page of a period is read from an index in that order, never
+-- sorted; and for each filter the list offers alone, an index that filters and keeps the order.
+DROP INDEX ix_incidents_occurred_on;
+CREATE INDEX ix_incidents_occurred ON incidents (occurred_on, id);
+CREATE INDEX ix_incidents_type ON incidents (event_type, occurred_on, id);
+CREATE INDEX ix_incidents_state ON incidents (state, occurred_on, id);
+CREATE INDEX ix_incidents_governorate ON incidents (governorate_code, occurred_on, id);
+-- Confidential incidents are counted from the table (their readers differ per organisation): a partial index holds
+-- only them, so the planner sees how few they are.
+CREATE INDEX ix_incidents_confidential ON incidents (occurred_on) WHERE classification = 'Confidential';
