@@ -20,6 +20,16 @@ namespace Truceline.Bench;
 /// </summary>
 public static class Intake
 {
+    /// <summary>Town centres in the Gaza Strip (approximate), where the simulated reports are placed.</summary>
+    private static readonly (double Lat, double Lon)[] Towns =
+    [
+        (31.2969, 34.2436), (31.3462, 34.3063), (31.4180, 34.3510), (31.4490, 34.3930), (31.4400, 34.4040), (31.4210, 34.3850),
+        (31.5017, 34.4668), (31.5000, 34.4900), (31.5500, 34.5000), (31.5350, 34.5350), (31.5300, 34.4830), (31.3400, 34.3300),
+        (31.3200, 34.3400), (31.4330, 34.3700), (31.5050, 34.4450), (31.5250, 34.4700),
+    ];
+
+    private static readonly string[] Types = ["Simulated shelling", "Simulated air strike", "Simulated gunfire", "Simulated demolition", "Simulated clash", "Simulated drone"];
+
     public static async Task RunAsync(int reports = 10_000, int concurrency = 32)
     {
         var dir = Directory.CreateTempSubdirectory("truceline-intake-");
@@ -40,7 +50,14 @@ public static class Intake
         using var client = new HttpClient { BaseAddress = new Uri(address) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         var random = new Random(1);
-        string Body(int i) => $$"""{"clientId":"bench-{{i}}","sourceType":"monitorPatrol","occurredOn":"2026-11-0{{1 + (i % 9)}}","latitude":{{31.34 + (random.NextDouble() * 0.02):0.000000}},"longitude":{{34.30 + (random.NextDouble() * 0.02):0.000000}},"eventType":"Simulated shelling","description":"simulated bench report {{i}}"}""";
+        // Reports of many events, as the field sends them: near one of the Strip's towns (within ~300 m), one of six types,
+        // one of thirty days; a handful of reports per incident on average, not thousands (the earlier bench put every
+        // report in one 2 km box on nine days, so a few incidents gathered thousands of reports each).
+        string Body(int i)
+        {
+            var (lat, lon) = Towns[random.Next(Towns.Length)];
+            return $$"""{"clientId":"bench-{{i}}","sourceType":"monitorPatrol","occurredOn":"{{new DateOnly(2026, 10, 1).AddDays(random.Next(30)):yyyy-MM-dd}}","latitude":{{lat + ((random.NextDouble() - 0.5) * 0.006):0.000000}},"longitude":{{lon + ((random.NextDouble() - 0.5) * 0.006):0.000000}},"eventType":"{{Types[random.Next(Types.Length)]}}","description":"simulated bench report {{i}}"}""";
+        }
         var bodies = Enumerable.Range(0, reports + 500).Select(Body).ToArray();
         for (var i = 0; i < 500; i++)
         {
@@ -87,8 +104,12 @@ public static class Intake
                 return (long)q.ExecuteScalar()!;
             }
             var lua = Path.Combine(dir.FullName, "reports.lua");
-            await File.WriteAllTextAsync(lua, "counter = 0\nrequest = function()\n  counter = counter + 1\n"
-                + "  local body = string.format('{\"clientId\":\"wrk-%d\",\"sourceType\":\"monitorPatrol\",\"occurredOn\":\"2026-11-05\",\"latitude\":%.6f,\"longitude\":%.6f,\"eventType\":\"Simulated shelling\",\"description\":\"simulated bench report\"}', counter, 31.34 + math.random() * 0.02, 34.30 + math.random() * 0.02)\n"
+            // The same spread of places, types and days as the in-process bodies.
+            var towns = string.Join(", ", Towns.Select(t => FormattableString.Invariant($"{{{t.Lat}, {t.Lon}}}")));
+            var types = string.Join(", ", Types.Select(t => $"\"{t}\""));
+            await File.WriteAllTextAsync(lua, $"towns = {{{towns}}}\ntypes = {{{types}}}\ncounter = 0\nrequest = function()\n  counter = counter + 1\n"
+                + "  local town = towns[math.random(#towns)]\n"
+                + "  local body = string.format('{\"clientId\":\"wrk-%d\",\"sourceType\":\"monitorPatrol\",\"occurredOn\":\"2026-10-%02d\",\"latitude\":%.6f,\"longitude\":%.6f,\"eventType\":\"%s\",\"description\":\"simulated bench report\"}', counter, math.random(30), town[1] + (math.random() - 0.5) * 0.006, town[2] + (math.random() - 0.5) * 0.006, types[math.random(#types)])\n"
                 + $"  return wrk.format(\"POST\", \"/api/v1/reports\", {{[\"Content-Type\"] = \"application/json\", [\"Authorization\"] = \"Bearer {token}\"}}, body)\nend\n");
             var before = Stored();
             wrk = PortalBench.Wrk(new Uri(new Uri(address), "/api/v1/reports").ToString(), 10, concurrency, lua);

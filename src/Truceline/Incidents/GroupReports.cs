@@ -108,7 +108,16 @@ public static class GroupReports
         // Reports that joined earlier batches, for the summaries, in one query.
         var openIds = open.Select(o => o.Id).ToHashSet();
         var existingIds = touched.Keys.Where(openIds.Contains).ToList();
-        var earlier = (await db.Reports.IgnoreQueryFilters().AsNoTracking().Where(r => r.IncidentId != null && existingIds.Contains(r.IncidentId.Value)).ToListAsync(ct))
+        // Only the columns a summary reads (IncidentRules), not the texts and identities: a large incident has many.
+        var earlier = (await db.Reports.IgnoreQueryFilters().AsNoTracking().Where(r => r.IncidentId != null && existingIds.Contains(r.IncidentId.Value))
+                .Select(r => new Report
+                {
+                    Id = r.Id, IncidentId = r.IncidentId, SourceFingerprint = r.SourceFingerprint, SourceType = r.SourceType, Source = r.Source,
+                    SubmittedByOrganisationId = r.SubmittedByOrganisationId, GeoPrecision = r.GeoPrecision, Latitude = r.Latitude, Longitude = r.Longitude,
+                    GovernorateCode = r.GovernorateCode, OccurredOn = r.OccurredOn, SubEventType = r.SubEventType, AllegedParties = r.AllegedParties,
+                    Classification = r.Classification, OwnerOrganisationId = r.OwnerOrganisationId, ConfidentialTo = r.ConfidentialTo,
+                })
+                .ToListAsync(ct))
             .ToLookup(r => r.IncidentId!.Value);
         foreach (var incident in touched.Values)
         {
