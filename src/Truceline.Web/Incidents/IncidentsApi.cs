@@ -186,10 +186,12 @@ public sealed class IncidentGrouper(ServeOptions options, TimeProvider time, ILo
             {
                 await using var db = options.Database.CreateContext(time);
                 db.Viewer = Viewer.System("grouping");
+                var started = time.GetTimestamp();
                 var outcome = await GroupReports.RunAsync(db, time, ct: stoppingToken);
                 if (outcome.Grouped > 0)
                 {
-                    log.LogInformation("Grouped {Reports} reports ({New} new incidents)", outcome.Grouped, outcome.NewIncidents);
+                    log.LogInformation("Grouped {Reports} reports ({New} new incidents) in {Milliseconds:0} ms", outcome.Grouped, outcome.NewIncidents,
+                        time.GetElapsedTime(started).TotalMilliseconds);
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException)

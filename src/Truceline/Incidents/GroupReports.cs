@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using NetTopologySuite.Geometries;
 using Truceline.Access;
 using Truceline.Data;
@@ -50,7 +51,9 @@ public static class GroupReports
 
     private static async Task<Outcome> BatchAsync(TrucelineDb db, TimeProvider time, int batch, CancellationToken ct)
     {
-        var reports = await db.Reports.IgnoreQueryFilters()
+        // Untracked: each report's new incident is written in one prepared statement and audited in bulk below; tracking
+        // hundreds of reports cost more than writing them, at the rate intake brings them.
+        var reports = await db.Reports.IgnoreQueryFilters().AsNoTracking()
             .Where(r => r.IncidentId == null && r.Structured && r.EventType != null && r.Latitude != null && r.OccurredOn != null)
             .OrderBy(r => r.Id).Take(batch).ToListAsync(ct);
         if (reports.Count == 0)
@@ -123,9 +126,49 @@ public static class GroupReports
         {
             IncidentRules.Summarise(incident, earlier[incident.Id].Concat(members[incident.Id]).ToList(), now);
         }
+        // The incidents (few) through the context, audited by the interceptor; then the reports' links and their entries.
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();
+        await LinkAsync(db, reports, ct);
+        var at = Audit.AuditChain.Truncate(now);
+        var audit = new List<Audit.AuditEntry>(reports.Count);
+        foreach (var report in reports)
+        {
+            if (Audit.AuditInterceptor.Changed(db, report, report.Id.ToString(), [(nameof(Report.IncidentId), null, report.IncidentId)], at) is { } entry)
+            {
+                audit.Add(entry);
+            }
+        }
+        await Audit.AuditBulk.AppendAsync(db, audit, ct);
         return new Outcome(reports.Count, created);
+    }
+
+    /// <summary>Sets each report's incident with one prepared statement, in the caller's transaction.</summary>
+    private static async Task LinkAsync(TrucelineDb db, IReadOnlyList<Report> reports, CancellationToken ct)
+    {
+        var sqlite = !db.IsPostgres;
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
+        command.CommandText = "UPDATE reports SET incident_id = @incident WHERE id = @id";
+        var incident = command.CreateParameter();
+        incident.ParameterName = "@incident";
+        var id = command.CreateParameter();
+        id.ParameterName = "@id";
+        command.Parameters.Add(incident);
+        command.Parameters.Add(id);
+        var prepared = false;
+        foreach (var report in reports)
+        {
+            incident.Value = BulkInsert.Convert(report.IncidentId, sqlite);
+            id.Value = BulkInsert.Convert(report.Id, sqlite);
+            if (!prepared)
+            {
+                // Npgsql prepares with the parameters' types, so after the first values are bound.
+                await command.PrepareAsync(ct);
+                prepared = true;
+            }
+            await command.ExecuteNonQueryAsync(ct);
+        }
     }
 
     public static bool Matches(Report r, Incident i, double distance)

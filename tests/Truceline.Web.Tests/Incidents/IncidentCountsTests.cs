@@ -51,6 +51,14 @@ public sealed class IncidentCountsTests
         }
         Assert.Equal(HttpStatusCode.OK, (await coordinator.PostAsync("/api/v1/incidents/grouping", null)).StatusCode);
         await AssertRollupMatchesAsync(app);
+        await using (var ctx = app.OpenDb())
+        {
+            // Each report's link to its incident is in the audit trail (written in bulk), and the chain holds.
+            Assert.True((await Truceline.Audit.AuditChain.VerifyAsync(ctx)).Intact);
+            var linked = await ctx.AuditEntries.IgnoreQueryFilters().Where(a => a.EntityType == "Report" && a.Action == "changed").Select(a => a.Changes).ToListAsync();
+            Assert.Equal(5, linked.Count);
+            Assert.All(linked, c => Assert.Contains("IncidentId", c));
+        }
 
         var counts = await CountsAsync(coordinator);
         Assert.Equal((4, 1), (counts.Total, counts.PreviousTotal));
