@@ -36,6 +36,7 @@ public static class ImportReports
         var now = time.GetUtcNow().UtcDateTime;
         var today = SubmitReport.LatestToday(time);
         await zones.CurrentAsync(db, ct);
+        var partyCodes = await PartyCodesAsync(db, ct);
         await using var tx = await Writes.BeginAsync(db, ct);
         var pending = new List<Report>(Batch);
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -68,7 +69,7 @@ public static class ImportReports
                 }
                 var before = errors.Count;
                 var report = Row(name => columns.TryGetValue(name, out var i) && i < record.Count && !string.IsNullOrWhiteSpace(record[i]) ? record[i].Trim() : null,
-                    row, options, importer, now, today, zones, errors);
+                    row, options, importer, now, today, zones, partyCodes, errors);
                 progress?.Report(reader.BaseStream.CanSeek ? reader.BaseStream.Position : row);
                 if (report is null || errors.Count > before)
                 {
@@ -126,7 +127,30 @@ public static class ImportReports
         return (imported + fresh.Count, already + existing.Count);
     }
 
-    private static Report? Row(Func<string, string?> field, long row, Options options, SubmitReport.Submitter importer, DateTime now, DateOnly today, ZoneCatalog zones, List<RowError> errors)
+    /// <summary>
+    /// The agreement's parties by every name they go by (code, name, aliases; case ignored), so ACLED's actor names
+    /// ("Military Forces of Israel (2022-)") become the party codes that allegations, filters and the right of reply
+    /// use. An actor that names no party is kept as written.
+    /// </summary>
+    private static async Task<IReadOnlyDictionary<string, string>> PartyCodesAsync(TrucelineDb db, CancellationToken ct)
+    {
+        var codes = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (await Plans.DefaultAgreement.IdAsync(db, ct) is not { } agreement)
+        {
+            return codes;
+        }
+        foreach (var party in await db.Parties.AsNoTracking().Where(p => p.AgreementId == agreement).ToListAsync(ct))
+        {
+            foreach (var name in new[] { party.Code, party.Name }.Concat(party.Aliases))
+            {
+                codes.TryAdd(name.Trim(), party.Code);
+            }
+        }
+        return codes;
+    }
+
+    private static Report? Row(Func<string, string?> field, long row, Options options, SubmitReport.Submitter importer, DateTime now, DateOnly today, ZoneCatalog zones,
+        IReadOnlyDictionary<string, string> partyCodes, List<RowError> errors)
     {
         int? Int(string name)
         {
@@ -168,7 +192,7 @@ public static class ImportReports
                 errors.Add(new RowError(row, "event_date", $"'{Truncate(dateText, 30)}' is not a date (YYYY-MM-DD or '20 October 2025')"));
             }
         }
-        var parties = new[] { field("actor1"), field("actor2") }.Where(a => a is not null).Select(a => a!).ToList();
+        var parties = new[] { field("actor1"), field("actor2") }.Where(a => a is not null).Select(a => partyCodes.GetValueOrDefault(a!, a!)).ToList();
         var request = new SubmitReport.Request(field("event_id_cnty"), options.SourceType, null, field("source"), date, null, Int("time_precision"),
             Number("latitude"), Number("longitude"), Int("geo_precision"), field("location"), field("event_type"), field("sub_event_type"), field("notes"),
             parties, Int("fatalities"), options.Classification);

@@ -78,6 +78,10 @@ public sealed class Party : IAuditSubject
 
     public required string Name { get; set; }
 
+    /// <summary>Other names the party goes by in outside data (ACLED's actor names, say), so an import can name it by
+    /// its code: data, never code.</summary>
+    public List<string> Aliases { get; set; } = [];
+
     public int Ordinal { get; set; }
 
     public string AuditSubject => $"Agreement:{AgreementId}";

@@ -116,4 +116,20 @@ public sealed class CsvImportTests
         Assert.Contains("longer than 100000 characters", longField.Output);
         Assert.Empty(await ImportedAsync(target));
     }
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task ActorsThatArePartiesByNameOrAliasAreImportedAsThePartysCode(string db)
+    {
+        var target = await DatabaseWithGovernoratesAsync(db);
+        var plan = await Executable.RunAsync("plan", "import", TestFiles.GazaPlan, "--db", target.ConnectionString);
+        Assert.True(plan.ExitCode == 0, plan.All);
+        var file = File(
+            "PSE2001,2026-10-20,2026,1,Political violence,Explosions/Remote violence,Air/drone strike,military forces of israel (2022-),HAMAS MOVEMENT,Gaza Strip,Khan Younis,Khan Younis,31.3462,34.3063,1,Simulated outlet,Aliases (simulated),0",
+            "PSE2002,2026-10-21,2026,1,Political violence,Battles,Armed clash,Hamas,Unidentified armed group (simulated),Gaza Strip,Rafah,Rafah,31.2800,34.2500,2,Simulated outlet,Name and unknown (simulated),0");
+        var imported = await Executable.RunAsync("import", "incidents", file, "--db", target.ConnectionString);
+        Assert.True(imported.ExitCode == 0, imported.All);
+        var reports = (await ImportedAsync(target)).OrderBy(r => r.ClientId).ToList();
+        Assert.Equal(["israel", "hamas"], reports[0].AllegedParties);
+        Assert.Equal(["hamas", "Unidentified armed group (simulated)"], reports[1].AllegedParties); // an actor that is no party stays as written
+    }
 }

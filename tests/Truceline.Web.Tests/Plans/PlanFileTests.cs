@@ -132,4 +132,20 @@ public sealed class PlanFileTests(Apps apps)
         Assert.StartsWith("is not valid UTF-8", brokenUtf8.FieldErrors("body")[0]);
         await ProblemAssert.IsProblem(await client.GetAsync("/api/v1/plans/broken-utf8"), HttpStatusCode.NotFound);
     }
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task AnAliasThatWouldNameTwoPartiesIsRefusedByItsPath(string db)
+    {
+        var app = await apps.Get(db);
+        var plan = JsonNode.Parse(await File.ReadAllTextAsync(TestFiles.GazaPlan))!;
+        var code = "aliases-" + Guid.NewGuid().ToString("N")[..8];
+        plan["agreement"]!["code"] = code;
+        plan["agreement"]!["parties"]![1]!["aliases"] = new JsonArray("military forces of israel (2022-)");
+        plan["agreement"]!["parties"]![2]!["aliases"] = new JsonArray("Two\nlines");
+        using var admin = app.Client(Role.Administrator);
+        var refused = await ProblemAssert.IsProblem(await admin.PostAsync("/api/v1/plans", Body(plan.ToJsonString())), HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("is already an alias of party 'israel'", refused.FieldErrors("agreement.parties[1].aliases[0]").Single());
+        Assert.NotEmpty(refused.FieldErrors("agreement.parties[2].aliases[0]"));
+        await ProblemAssert.IsProblem(await admin.GetAsync($"/api/v1/plans/{code}"), HttpStatusCode.NotFound);
+    }
 }

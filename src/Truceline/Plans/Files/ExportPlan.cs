@@ -77,7 +77,7 @@ public static class ExportPlan
             agreement.SimulatedNote,
             agreement.Classification,
             Readers(agreement.ConfidentialTo),
-            NullIfEmpty(parties.Select(p => new PartyFile(p.Code, p.Name))),
+            NullIfEmpty(parties.Select(p => new PartyFile(p.Code, p.Name, p.Aliases.Count == 0 ? null : p.Aliases))),
             NullIfEmpty(sources.Select(s => new SourceFile(s.Ref, s.Title, s.Publisher, s.Published, s.Url))),
             NullIfEmpty(phaseFiles)));
     }

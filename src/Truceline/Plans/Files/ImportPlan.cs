@@ -94,7 +94,7 @@ public static partial class ImportPlan
         db.Agreements.Add(agreement);
         foreach (var (p, i) in (a.Parties ?? []).Select((p, i) => (p, i)))
         {
-            db.Parties.Add(new Party { AgreementId = agreement.Id, Code = p.Code!, Name = p.Name!, Ordinal = i });
+            db.Parties.Add(new Party { AgreementId = agreement.Id, Code = p.Code!, Name = p.Name!, Aliases = p.Aliases?.Select(x => x.Trim()).ToList() ?? [], Ordinal = i });
         }
         foreach (var (s, i) in (a.Sources ?? []).Select((s, i) => (s, i)))
         {
@@ -227,6 +227,23 @@ public static partial class ImportPlan
         }
         Required(errors, "agreement.title", a.Title);
         var parties = Unique(errors, "agreement.parties", a.Parties ?? [], p => p.Code, (p, at) => Required(errors, $"{at}.name", p.Name));
+        // An alias names one party only: an actor name that could mean two would be mapped to either.
+        var aliasOwners = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (p, i) in (a.Parties ?? []).Select((p, i) => (p, i)))
+        {
+            foreach (var (alias, j) in (p.Aliases ?? []).Select((x, j) => (x, j)))
+            {
+                var at = $"agreement.parties[{i}].aliases[{j}]";
+                if (string.IsNullOrWhiteSpace(alias) || alias.Trim().Length > 200 || alias.Any(char.IsControl))
+                {
+                    errors.Add(at, "must be a name of 1 to 200 characters on one line");
+                }
+                else if (!aliasOwners.TryAdd(alias.Trim(), p.Code ?? "") && aliasOwners[alias.Trim()] != p.Code)
+                {
+                    errors.Add(at, $"'{alias.Trim()}' is already an alias of party '{aliasOwners[alias.Trim()]}'");
+                }
+            }
+        }
         var sources = Unique(errors, "agreement.sources", a.Sources ?? [], s => s.Ref, (s, at) => Required(errors, $"{at}.title", s.Title));
         Unique(errors, "agreement.phases", a.Phases ?? [], p => p.Code, (p, at) => Required(errors, $"{at}.title", p.Title));
 

@@ -39,7 +39,7 @@ public sealed record AgreementFile(
     List<SourceFile>? Sources,
     List<PhaseFile>? Phases);
 
-public sealed record PartyFile(string? Code, string? Name);
+public sealed record PartyFile(string? Code, string? Name, List<string>? Aliases = null);
 
 public sealed record SourceFile(string? Ref, string? Title, string? Publisher, DateOnly? Published, string? Url);
 
