@@ -60,7 +60,7 @@ public static class GroupReports
         {
             return new Outcome(0, 0);
         }
-        var agreementId = await Plans.DefaultAgreement.IdAsync(db, ct);
+        var agreements = await Plans.DefaultAgreement.ByDayAsync(db, ct);
         var now = time.GetUtcNow().UtcDateTime;
         // One query for every incident this batch could join, then an in-memory index: no query per report.
         var types = reports.Select(r => r.EventType!).Distinct().ToList();
@@ -81,7 +81,8 @@ public static class GroupReports
             {
                 match = new Incident
                 {
-                    AgreementId = agreementId,
+                    // The agreement in force on the day it happened, whose verification quorum applies.
+                    AgreementId = agreements.For(report.OccurredOn!.Value),
                     State = IncidentState.Reported,
                     OccurredOn = report.OccurredOn!.Value,
                     Latitude = report.Latitude!.Value,
