@@ -45,6 +45,13 @@ public static class Browser
             await page.WaitForURLAsync(url => new Uri(url).AbsolutePath != "/account/signin",
                 new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 60_000 });
         }
+        catch (TimeoutException) when (new Uri(page.Url).AbsolutePath != "/account/signin")
+        {
+            // The browser followed the redirect but the page never finished loading (seen once, with Chromium and the
+            // servers on two busy cores). Loading it again tells a stalled browser from a server that does not answer.
+            var again = await page.GotoAsync(page.Url, new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 60_000 });
+            Assert.True(again?.Ok == true, $"Signed in as {email}, but {page.Url} did not load, twice. Database: {await app.DescribeWaitsAsync()}");
+        }
         catch (TimeoutException)
         {
             Assert.Fail($"Signed in as {email}, but the next page did not load in 60 s ({page.Url}). Database: {await app.DescribeWaitsAsync()}");
