@@ -141,6 +141,17 @@ public sealed class TestApp : IAsyncDisposable
     public async Task<string> ImportGazaPlanAsync(string? code = null, bool withHistory = true)
     {
         code ??= "gaza-" + Guid.NewGuid().ToString("N")[..10];
+        var plan = await GazaPlanAsync(code, withHistory);
+        // An administrator: the shipped plan carries verified observations, which a coordinator may not import.
+        using var client = Client(Role.Administrator);
+        var response = await client.PostAsync("/api/v1/plans", new StringContent(plan.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return code;
+    }
+
+    /// <summary>The shipped Gaza plan file under another code, with or without its recorded history.</summary>
+    public static async Task<System.Text.Json.Nodes.JsonNode> GazaPlanAsync(string code, bool withHistory)
+    {
         var plan = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(TestFiles.GazaPlan))!;
         plan["agreement"]!["code"] = code;
         if (!withHistory)
@@ -155,11 +166,7 @@ public sealed class TestApp : IAsyncDisposable
                 }
             }
         }
-        // An administrator: the shipped plan carries verified observations, which a coordinator may not import.
-        using var client = Client(Role.Administrator);
-        var response = await client.PostAsync("/api/v1/plans", new StringContent(plan.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
-        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
-        return code;
+        return plan;
     }
 
     public async Task<Guid> ProvisionIdAsync(string plan, string code)
