@@ -81,6 +81,8 @@ public static class IncidentQueriesBench
         });
         var list = await Median(() => IncidentsApi.ListIncidents(null, 50, null, null, null, null, null, null, db, CancellationToken.None));
         var filtered = await Median(() => IncidentsApi.ListIncidents(null, 50, IncidentState.Verified, "PS0270", "Shelling", new DateOnly(2026, 1, 1), new DateOnly(2026, 3, 31), null, db, CancellationToken.None));
+        // A page deep in the list: half a year back, as a reader walking the cursor would reach it.
+        var deep = await Median(() => IncidentsApi.ListIncidents("2026-04-01_ffffffff-ffff-ffff-ffff-ffffffffffff", 50, null, null, null, null, null, null, db, CancellationToken.None));
         var typeOnly = await Median(() => IncidentsApi.ListIncidents(null, 50, null, null, "Shelling", null, null, null, db, CancellationToken.None));
         var govYear = await Median(() => IncidentsApi.ListIncidents(null, 50, null, "PS0270", null, new DateOnly(2025, 10, 10), new DateOnly(2026, 10, 9), null, db, CancellationToken.None));
         var period = await Median(() => IncidentsApi.ListIncidents(null, 50, null, null, null, new DateOnly(2026, 1, 1), new DateOnly(2026, 3, 31), null, db, CancellationToken.None));
@@ -96,12 +98,13 @@ public static class IncidentQueriesBench
         Console.WriteLine($"  daily counts, one week (and the week before):       {week,8:0.0} ms");
         Console.WriteLine($"  daily counts, one year (and the year before):       {year,8:0.0} ms");
         Console.WriteLine($"  list, first page, three months only:                {period,8:0.0} ms");
+        Console.WriteLine($"  list, a page half a year back (by cursor):          {deep,8:0.0} ms");
         Console.WriteLine($"  list, first page, one type only:                    {typeOnly,8:0.0} ms");
         Console.WriteLine($"  list, first page, one governorate over a year:      {govYear,8:0.0} ms");
         Console.WriteLine($"  daily counts, one year, one type and governorate:   {typeYear,8:0.0} ms");
         Console.WriteLine($"  daily counts, one week by party (from the table):   {partyWeek,8:0.0} ms");
         Console.WriteLine($"  naive baseline, a year's counts from the table:     {naiveYear,8:0.0} ms (by party, which every incident names here)");
-        Console.WriteLine($"  target under 100 ms (rollup and list queries): {(new[] { list, filtered, period, typeOnly, govYear, week, year, typeYear }.All(t => t < 100) ? "met" : "NOT met for every query")}");
+        Console.WriteLine($"  target under 100 ms (rollup and list queries): {(new[] { list, filtered, period, deep, typeOnly, govYear, week, year, typeYear }.All(t => t < 100) ? "met" : "NOT met for every query")}");
         dir.Delete(recursive: true);
     }
 }

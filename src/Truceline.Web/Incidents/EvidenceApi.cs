@@ -19,7 +19,7 @@ public static class EvidenceApi
         api.MapGet("/reports/{id:guid}/evidence", ListForReport).WithSummary("The files of a report you may see, each with the SHA-256 recorded at upload");
         api.MapGet("/evidence/{id:guid}", GetFile).WithSummary("One file, with its recorded SHA-256 in the Digest header");
         api.MapPost("/reports/{id:guid}/evidence", PostFiles).RequireAuthorization(Permissions.Policy(Permission.SubmitReports))
-            .WithSummary($"Add files to a report (multipart/form-data, each file a part; at most {OpenRosaApi.MaxAttachments} of {OpenRosaApi.MaxAttachmentBytes / 1024 / 1024} MiB): by its submitter, the coordination centre or a verifier. A file sent again is not stored twice");
+            .WithSummary($"Add files to a report (multipart/form-data, each file a part; at most {OpenRosaApi.MaxAttachments} of {OpenRosaApi.MaxAttachmentBytes / 1024 / 1024} MiB, {OpenRosaApi.MaxSubmissionBytes / 1024 / 1024} MiB in all): by its submitter, the coordination centre or a verifier. A file sent again is not stored twice");
     }
 
     /// <summary>Adds the files; 201 with every file of the upload (each with the SHA-256 recorded), or 200 when all were there already.</summary>

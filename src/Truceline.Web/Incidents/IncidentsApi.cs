@@ -35,7 +35,7 @@ public static class IncidentsApi
             .RequireAuthorization(p => p.AddAuthenticationSchemes(BearerTokenHandler.SchemeName).RequireAuthenticatedUser());
         api.MapPost("/incidents/grouping", RunGrouping).RequireAuthorization(Permissions.Policy(Permission.StructureReports))
             .WithSummary("Group the reports not yet in an incident now (a background task also does it every few seconds)");
-        api.MapGet("/incidents", ListIncidents).WithSummary("Incidents you may see, the most recent day first, by keyset pages (?cursor=)");
+        api.MapGet("/incidents", ListIncidents).WithSummary("Incidents you may see, the most recent day first, by keyset pages (?cursor=). Grouping can move an incident's day, so a client walking pages while it runs de-duplicates by id");
         api.MapGet("/incidents/counts", GetCounts).WithSummary("Daily counts by type, totals by governorate and state, and the change on the previous period of the same length");
         api.MapGet("/incidents/{id:guid}", GetIncident).WithSummary("An incident: its reports, timeline, findings beside the replies, quorum");
         api.MapPost("/incidents/{id:guid}/transitions", PostTransition).RequireAuthorization(Permissions.Policy(Permission.ReviewIncidents))
@@ -88,7 +88,8 @@ public static class IncidentsApi
         var query = db.Incidents.AsNoTracking();
         if (after is { } a)
         {
-            query = query.Where(i => i.OccurredOn < a.Day || (i.OccurredOn == a.Day && i.Id.CompareTo(a.Id) < 0));
+            // The first condition alone is what lets the index seek to the cursor; the rest orders within its day.
+            query = query.Where(i => i.OccurredOn <= a.Day && (i.OccurredOn < a.Day || i.Id.CompareTo(a.Id) < 0));
         }
         query = new IncidentFilter(from, to, eventType, state, governorate, party).Apply(query);
         var size = limit ?? 100;
@@ -98,7 +99,7 @@ public static class IncidentsApi
     }
 
     /// <summary>A page's cursor: the last incident's day and id, opaque to clients.</summary>
-    private static string Cursor(Incident last) => $"{last.OccurredOn:yyyy-MM-dd}_{last.Id}";
+    private static string Cursor(Incident last) => FormattableString.Invariant($"{last.OccurredOn:yyyy-MM-dd}_{last.Id}");
 
     private static (DateOnly, Guid)? ParseCursor(string cursor) =>
         cursor.Split('_') is [var day, var id]

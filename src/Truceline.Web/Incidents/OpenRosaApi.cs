@@ -251,7 +251,8 @@ public static class OpenRosaApi
         return buffer.ToArray();
     }
 
-    private static string ContentTypeOf(string? sent) =>
+    /// <summary>A file's content type as sent, if it is one (lower case, at most 100 characters); otherwise octet-stream.</summary>
+    internal static string ContentTypeOf(string? sent) =>
         MediaTypeHeaderValue.TryParse(sent, out var type) && type.MediaType.Length is > 2 and <= 100 ? type.MediaType.Value!.ToLowerInvariant() : "application/octet-stream";
 
     private static ProblemHttpResult TooLarge(string field, string detail) =>

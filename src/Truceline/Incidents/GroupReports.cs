@@ -168,7 +168,11 @@ public static class GroupReports
                 await command.PrepareAsync(ct);
                 prepared = true;
             }
-            await command.ExecuteNonQueryAsync(ct);
+            if (await command.ExecuteNonQueryAsync(ct) != 1)
+            {
+                // As EF would: the batch rolls back rather than audit a link that was not written.
+                throw new InvalidOperationException($"Report {report.Id} could not be linked to its incident: it is no longer there.");
+            }
         }
     }
 

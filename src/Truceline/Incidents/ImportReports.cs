@@ -36,7 +36,7 @@ public static class ImportReports
         var now = time.GetUtcNow().UtcDateTime;
         var today = SubmitReport.LatestToday(time);
         await zones.CurrentAsync(db, ct);
-        var partyCodes = await PartyCodesAsync(db, ct);
+        var partyNames = await PartyNamesAsync(db, ct);
         await using var tx = await Writes.BeginAsync(db, ct);
         var pending = new List<Report>(Batch);
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -69,7 +69,7 @@ public static class ImportReports
                 }
                 var before = errors.Count;
                 var report = Row(name => columns.TryGetValue(name, out var i) && i < record.Count && !string.IsNullOrWhiteSpace(record[i]) ? record[i].Trim() : null,
-                    row, options, importer, now, today, zones, partyCodes, errors);
+                    row, options, importer, now, today, zones, partyNames, errors);
                 progress?.Report(reader.BaseStream.CanSeek ? reader.BaseStream.Position : row);
                 if (report is null || errors.Count > before)
                 {
@@ -128,29 +128,38 @@ public static class ImportReports
     }
 
     /// <summary>
-    /// The agreement's parties by every name they go by (code, name, aliases; case ignored), so ACLED's actor names
+    /// Each agreement's parties by every name they go by (code, name, aliases; case ignored), so ACLED's actor names
     /// ("Military Forces of Israel (2022-)") become the party codes that allegations, filters and the right of reply
-    /// use. An actor that names no party is kept as written.
+    /// use: those of the agreement in force on the event's day, the one its incident will attach to. An actor that
+    /// names no party is kept as written.
     /// </summary>
-    private static async Task<IReadOnlyDictionary<string, string>> PartyCodesAsync(TrucelineDb db, CancellationToken ct)
+    private sealed class PartyNames(Plans.DefaultAgreement.ByDay agreements, IReadOnlyDictionary<Guid, Dictionary<string, string>> byAgreement)
     {
-        var codes = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        if (await Plans.DefaultAgreement.IdAsync(db, ct) is not { } agreement)
+        public string Code(string actor, DateOnly? day) =>
+            (day is { } d ? agreements.For(d) : null) is { } agreement && byAgreement.TryGetValue(agreement, out var names)
+                ? names.GetValueOrDefault(actor.Trim(), actor)
+                : actor;
+    }
+
+    private static async Task<PartyNames> PartyNamesAsync(TrucelineDb db, CancellationToken ct)
+    {
+        var byAgreement = new Dictionary<Guid, Dictionary<string, string>>();
+        foreach (var party in await db.Parties.AsNoTracking().OrderBy(p => p.AgreementId).ThenBy(p => p.Ordinal).ToListAsync(ct))
         {
-            return codes;
-        }
-        foreach (var party in await db.Parties.AsNoTracking().Where(p => p.AgreementId == agreement).ToListAsync(ct))
-        {
+            if (!byAgreement.TryGetValue(party.AgreementId, out var names))
+            {
+                byAgreement[party.AgreementId] = names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            }
             foreach (var name in new[] { party.Code, party.Name }.Concat(party.Aliases))
             {
-                codes.TryAdd(name.Trim(), party.Code);
+                names.TryAdd(name.Trim(), party.Code);
             }
         }
-        return codes;
+        return new PartyNames(await Plans.DefaultAgreement.ByDayAsync(db, ct), byAgreement);
     }
 
     private static Report? Row(Func<string, string?> field, long row, Options options, SubmitReport.Submitter importer, DateTime now, DateOnly today, ZoneCatalog zones,
-        IReadOnlyDictionary<string, string> partyCodes, List<RowError> errors)
+        PartyNames partyNames, List<RowError> errors)
     {
         int? Int(string name)
         {
@@ -192,7 +201,7 @@ public static class ImportReports
                 errors.Add(new RowError(row, "event_date", $"'{Truncate(dateText, 30)}' is not a date (YYYY-MM-DD or '20 October 2025')"));
             }
         }
-        var parties = new[] { field("actor1"), field("actor2") }.Where(a => a is not null).Select(a => partyCodes.GetValueOrDefault(a!, a!)).ToList();
+        var parties = new[] { field("actor1"), field("actor2") }.Where(a => a is not null).Select(a => partyNames.Code(a!, date)).ToList();
         var request = new SubmitReport.Request(field("event_id_cnty"), options.SourceType, null, field("source"), date, null, Int("time_precision"),
             Number("latitude"), Number("longitude"), Int("geo_precision"), field("location"), field("event_type"), field("sub_event_type"), field("notes"),
             parties, Int("fatalities"), options.Classification);

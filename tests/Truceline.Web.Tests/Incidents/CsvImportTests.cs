@@ -131,5 +131,24 @@ public sealed class CsvImportTests
         var reports = (await ImportedAsync(target)).OrderBy(r => r.ClientId).ToList();
         Assert.Equal(["israel", "hamas"], reports[0].AllegedParties);
         Assert.Equal(["hamas", "Unidentified armed group (simulated)"], reports[1].AllegedParties); // an actor that is no party stays as written
+
+        // A second agreement, in force in 2024 only, whose Israel goes by another alias: a 2024 event uses its names, a 2026 one the Gaza plan's.
+        var earlier = await TestApp.GazaPlanAsync("earlier-" + Guid.NewGuid().ToString("N")[..8], withHistory: false);
+        foreach (var (phase, i) in earlier["agreement"]!["phases"]!.AsArray().Select((p, i) => (p!, i)))
+        {
+            phase["startsOn"] = i == 0 ? "2024-01-15" : "2024-06-01";
+            phase["endsOn"] = i == 0 ? "2024-05-31" : "2024-12-31";
+        }
+        earlier["agreement"]!["parties"]![0]!["aliases"] = new System.Text.Json.Nodes.JsonArray("IDF (simulated)");
+        var planFile = Path.Combine(Path.GetTempPath(), $"plan-{Guid.NewGuid():N}.json");
+        await System.IO.File.WriteAllTextAsync(planFile, earlier.ToJsonString());
+        Assert.Equal(0, (await Executable.RunAsync("plan", "import", planFile, "--db", target.ConnectionString)).ExitCode);
+        var byDate = File(
+            "PSE2003,2024-07-01,2024,1,Political violence,Battles,Armed clash,IDF (simulated),,Gaza Strip,Khan Younis,Khan Younis,31.3462,34.3063,1,Simulated outlet,2024 (simulated),0",
+            "PSE2004,2026-10-22,2026,1,Political violence,Battles,Armed clash,IDF (simulated),,Gaza Strip,Khan Younis,Khan Younis,31.3462,34.3063,1,Simulated outlet,2026 (simulated),0");
+        Assert.Equal(0, (await Executable.RunAsync("import", "incidents", byDate, "--db", target.ConnectionString)).ExitCode);
+        var dated = (await ImportedAsync(target)).Where(r => r.ClientId is "PSE2003" or "PSE2004").OrderBy(r => r.ClientId).ToList();
+        Assert.Equal(["israel"], dated[0].AllegedParties);
+        Assert.Equal(["IDF (simulated)"], dated[1].AllegedParties);
     }
 }

@@ -104,7 +104,8 @@ public sealed class EvidenceUploadTests(Apps apps)
         Assert.NotEmpty((await ProblemAssert.IsProblem(await monitor.PostAsync(url, none), HttpStatusCode.UnprocessableEntity)).FieldErrors("file"));
         Assert.NotEmpty((await ProblemAssert.IsProblem(await monitor.PostAsync(url, Files(("empty.txt", [], "text/plain"))), HttpStatusCode.UnprocessableEntity)).FieldErrors("empty.txt"));
         Assert.NotEmpty((await ProblemAssert.IsProblem(await monitor.PostAsync(url, Files(("../", small, "text/plain"))), HttpStatusCode.UnprocessableEntity)).FieldErrors("file"));
-        await ProblemAssert.IsProblem(await monitor.PostAsync(url, Files(Enumerable.Range(0, 11).Select(i => ($"f{i}.txt", small, "text/plain")).ToArray())), HttpStatusCode.RequestEntityTooLarge);
+        var many = await ProblemAssert.IsProblem(await monitor.PostAsync(url, Files(Enumerable.Range(0, 11).Select(i => ($"f{i}.txt", small, "text/plain")).ToArray())), HttpStatusCode.RequestEntityTooLarge);
+        Assert.Contains("At most 10 attachments", many.Detail());
         var big = await ProblemAssert.IsProblem(await monitor.PostAsync(url, Files(("big.bin", new byte[OpenRosaApi.MaxAttachmentBytes + 1], "application/octet-stream"))), HttpStatusCode.RequestEntityTooLarge);
         Assert.Contains("big.bin is larger", big.Detail());
         var truncated = new ByteArrayContent(Encoding.ASCII.GetBytes("--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\nabc"));
@@ -137,5 +138,11 @@ public sealed class EvidenceUploadTests(Apps apps)
         var refused = await coordinator.PostAsync($"/reports/{report}?handler=Evidence", empty);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
         Assert.Contains("void.txt: is empty", await refused.Content.ReadAsStringAsync());
+        var eleven = Files("files", Enumerable.Range(0, 11).Select(i => ($"f{i}.txt", bytes, "text/plain")).ToArray());
+        eleven.Add(new StringContent(FormSignIn.Antiforgery(page)), "__RequestVerificationToken");
+        var tooMany = await coordinator.PostAsync($"/reports/{report}?handler=Evidence", eleven);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooMany.StatusCode);
+        Assert.Contains("files: at most 10 files at a time", await tooMany.Content.ReadAsStringAsync());
+        Assert.Single(await ListAsync(app.Client(Role.Coordinator), report));
     }
 }

@@ -141,11 +141,12 @@ public sealed class PlanFileTests(Apps apps)
         var code = "aliases-" + Guid.NewGuid().ToString("N")[..8];
         plan["agreement"]!["code"] = code;
         plan["agreement"]!["parties"]![1]!["aliases"] = new JsonArray("military forces of israel (2022-)");
-        plan["agreement"]!["parties"]![2]!["aliases"] = new JsonArray("Two\nlines");
+        plan["agreement"]!["parties"]![2]!["aliases"] = new JsonArray("Two\nlines", "HAMAS");
         using var admin = app.Client(Role.Administrator);
         var refused = await ProblemAssert.IsProblem(await admin.PostAsync("/api/v1/plans", Body(plan.ToJsonString())), HttpStatusCode.UnprocessableEntity);
-        Assert.Contains("is already an alias of party 'israel'", refused.FieldErrors("agreement.parties[1].aliases[0]").Single());
+        Assert.Contains("already names party 'israel'", refused.FieldErrors("agreement.parties[1].aliases[0]").Single());
         Assert.NotEmpty(refused.FieldErrors("agreement.parties[2].aliases[0]"));
+        Assert.Contains("already names party 'hamas'", refused.FieldErrors("agreement.parties[2].aliases[1]").Single()); // another party's name
         await ProblemAssert.IsProblem(await admin.GetAsync($"/api/v1/plans/{code}"), HttpStatusCode.NotFound);
     }
 }

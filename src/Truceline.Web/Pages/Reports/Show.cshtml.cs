@@ -67,9 +67,13 @@ public sealed class ShowModel(TrucelineDb db, PersonalData personalData, ZoneCat
         var problems = new Truceline.Common.FieldErrors();
         if (files.Count > OpenRosaApi.MaxAttachments)
         {
-            problems.Add("files", $"at most {OpenRosaApi.MaxAttachments} files at a time");
+            // As the API answers it: too large, not invalid.
+            EvidenceErrors = [$"files: at most {OpenRosaApi.MaxAttachments} files at a time"];
+            Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            await LoadAsync(id, ct);
+            return Page();
         }
-        foreach (var file in files.Take(OpenRosaApi.MaxAttachments))
+        foreach (var file in files)
         {
             if (ReceiveOpenRosa.SafeFileName(file.FileName) is not { } name)
             {
@@ -83,7 +87,7 @@ public sealed class ShowModel(TrucelineDb db, PersonalData personalData, ZoneCat
             {
                 using var buffer = new MemoryStream();
                 await file.CopyToAsync(buffer, ct);
-                attachments.Add(new ReceiveOpenRosa.Attachment(name, string.IsNullOrEmpty(file.ContentType) ? "application/octet-stream" : file.ContentType, buffer.ToArray()));
+                attachments.Add(new ReceiveOpenRosa.Attachment(name, OpenRosaApi.ContentTypeOf(file.ContentType), buffer.ToArray()));
             }
         }
         var outcome = problems.Any

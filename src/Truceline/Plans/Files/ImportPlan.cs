@@ -229,6 +229,14 @@ public static partial class ImportPlan
         var parties = Unique(errors, "agreement.parties", a.Parties ?? [], p => p.Code, (p, at) => Required(errors, $"{at}.name", p.Name));
         // An alias names one party only: an actor name that could mean two would be mapped to either.
         var aliasOwners = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        // Codes and names are names too: an alias may not be another party's.
+        foreach (var p in a.Parties ?? [])
+        {
+            foreach (var name in new[] { p.Code, p.Name }.OfType<string>().Where(n => !string.IsNullOrWhiteSpace(n)))
+            {
+                aliasOwners.TryAdd(name.Trim(), p.Code ?? "");
+            }
+        }
         foreach (var (p, i) in (a.Parties ?? []).Select((p, i) => (p, i)))
         {
             foreach (var (alias, j) in (p.Aliases ?? []).Select((x, j) => (x, j)))
@@ -240,7 +248,7 @@ public static partial class ImportPlan
                 }
                 else if (!aliasOwners.TryAdd(alias.Trim(), p.Code ?? "") && aliasOwners[alias.Trim()] != p.Code)
                 {
-                    errors.Add(at, $"'{alias.Trim()}' is already an alias of party '{aliasOwners[alias.Trim()]}'");
+                    errors.Add(at, $"'{alias.Trim()}' already names party '{aliasOwners[alias.Trim()]}'");
                 }
             }
         }
