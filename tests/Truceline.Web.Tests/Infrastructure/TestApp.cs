@@ -149,6 +149,27 @@ public sealed class TestApp : IAsyncDisposable
         return code;
     }
 
+    /// <summary>
+    /// Waits until the public cache's generation has not moved for a second and a half: its one-second poll of the log
+    /// also notices what this process committed (and bumps again), so a test of what is answered from the cache first
+    /// lets it catch up.
+    /// </summary>
+    public async Task WaitForPublicCacheToSettleAsync()
+    {
+        var cache = _app.Services.GetRequiredService<Truceline.Web.PublicCache>();
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        var seen = cache.Generation;
+        var since = DateTime.UtcNow;
+        while (DateTime.UtcNow < deadline && DateTime.UtcNow - since < TimeSpan.FromSeconds(1.5))
+        {
+            await Task.Delay(100);
+            if (cache.Generation != seen)
+            {
+                (seen, since) = (cache.Generation, DateTime.UtcNow);
+            }
+        }
+    }
+
     /// <summary>The shipped Gaza plan file under another code, with or without its recorded history.</summary>
     public static async Task<System.Text.Json.Nodes.JsonNode> GazaPlanAsync(string code, bool withHistory)
     {

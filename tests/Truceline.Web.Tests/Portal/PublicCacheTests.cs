@@ -16,6 +16,7 @@ public sealed class PublicCacheTests
     {
         await using var app = await TestApp.StartAsync(db);
         var plan = await app.ImportGazaPlanAsync();
+        await app.WaitForPublicCacheToSettleAsync();
         using var visitor = app.Client();
         var first = await visitor.GetAsync($"/plans/{plan}");
         Assert.Contains("Comprehensive Plan for Gaza", await first.Content.ReadAsStringAsync());
@@ -54,6 +55,7 @@ public sealed class PublicCacheTests
         var plan = await app.ImportGazaPlanAsync();
         using var admin = app.Client(Role.Administrator);
         Assert.Equal(HttpStatusCode.Created, (await admin.PostAsync("/api/v1/log/checkpoints", null)).StatusCode);
+        await app.WaitForPublicCacheToSettleAsync();
         using var visitor = app.Client();
         var first = await visitor.GetAsync("/api/v1/log/checkpoint");
         var note = await first.Content.ReadAsStringAsync();
