@@ -95,14 +95,7 @@ public static class Intake
         long storedByWrk = 0;
         if (PortalBench.Which("wrk") is not null)
         {
-            long Stored()
-            {
-                using var c = new SqliteConnection($"Data Source={Path.Combine(dir.FullName, "intake.db")}");
-                c.Open();
-                using var q = c.CreateCommand();
-                q.CommandText = "SELECT count(*) FROM reports";
-                return (long)q.ExecuteScalar()!;
-            }
+            long Stored() => PortalBench.CountRows(Path.Combine(dir.FullName, "intake.db"), "reports");
             var lua = Path.Combine(dir.FullName, "reports.lua");
             // The same spread of places, types and days as the in-process bodies.
             var towns = string.Join(", ", Towns.Select(t => FormattableString.Invariant($"{{{t.Lat}, {t.Lon}}}")));

@@ -23,6 +23,16 @@ namespace Truceline.Bench;
 /// </summary>
 public static partial class PortalBench
 {
+    /// <summary>How many rows a table of a SQLite file holds: what a load run stored, against what it was answered.</summary>
+    public static long CountRows(string file, string table)
+    {
+        using var c = new SqliteConnection($"Data Source={file}");
+        c.Open();
+        using var q = c.CreateCommand();
+        q.CommandText = $"SELECT count(*) FROM {table}";
+        return (long)q.ExecuteScalar()!;
+    }
+
     public static async Task RunAsync(int seconds = 10, int connections = 32)
     {
         foreach (var tool in new[] { "wrk", "nginx" })
@@ -129,14 +139,7 @@ public static partial class PortalBench
         var html = await browser.GetStringAsync("/complaint");
         var token = Antiforgery().Match(html).Groups[1].Value;
         var cookie = string.Join("; ", cookies.GetCookies(address).Select(c => $"{c.Name}={c.Value}"));
-        long Count()
-        {
-            using var c = new SqliteConnection($"Data Source={Path.Combine(dir.FullName, "portal.db")}");
-            c.Open();
-            using var q = c.CreateCommand();
-            q.CommandText = "SELECT count(*) FROM grievances";
-            return (long)q.ExecuteScalar()!;
-        }
+        long Count() => CountRows(Path.Combine(dir.FullName, "portal.db"), "grievances");
         var before = Count();
         var lua = Path.Combine(dir.FullName, "post.lua");
         var body = $"category=aidDistribution&text={Uri.EscapeDataString("لم تصل الطرود الغذائية (محاكاة لقياس الأداء)")}&contact=&governorate=&__RequestVerificationToken={Uri.EscapeDataString(token)}";

@@ -6,7 +6,16 @@ using Truceline.Web.Access;
 
 namespace Truceline.Web.Incidents;
 
-public sealed record EvidenceView(Guid Id, string FileName, string ContentType, long Size, string Sha256, DateTime UploadedAt);
+public sealed record EvidenceView(Guid Id, string FileName, string ContentType, long Size, string Sha256, DateTime UploadedAt)
+{
+    /// <summary>A stored file's description, without its bytes: as a query's projection, or for files in memory.</summary>
+    public static readonly System.Linq.Expressions.Expression<Func<Truceline.Incidents.Evidence, EvidenceView>> Of =
+        e => new EvidenceView(e.Id, e.FileName, e.ContentType, e.Size, e.Sha256, e.UploadedAt);
+
+    private static readonly Func<Truceline.Incidents.Evidence, EvidenceView> OfCompiled = Of.Compile();
+
+    public static EvidenceView From(Truceline.Incidents.Evidence e) => OfCompiled(e);
+}
 
 /// <summary>Evidence files, as readable as the report they came with. The SHA-256 recorded at upload is shown in the list
 /// and sent with the file (Digest), so whoever holds a copy can check that it was not altered.</summary>
@@ -36,8 +45,7 @@ public static class EvidenceApi
         {
             return added.Failure!.ToProblem();
         }
-        var files = added.Value!.Stored.Concat(added.Value.AlreadyThere)
-            .Select(e => new EvidenceView(e.Id, e.FileName, e.ContentType, e.Size, e.Sha256, e.UploadedAt)).ToList();
+        var files = added.Value!.Stored.Concat(added.Value.AlreadyThere).Select(EvidenceView.From).ToList();
         return added.Value.Stored.Count > 0 ? TypedResults.Created($"/api/v1/reports/{id}/evidence", files) : TypedResults.Ok(files);
     }
 
@@ -47,10 +55,12 @@ public static class EvidenceApi
         {
             return TypedResults.Problem($"There is no report {id} that you may see.", statusCode: 404, title: "Not found");
         }
-        var files = await db.Evidence.AsNoTracking().Where(e => e.ReportId == id).OrderBy(e => e.Id)
-            .Select(e => new EvidenceView(e.Id, e.FileName, e.ContentType, e.Size, e.Sha256, e.UploadedAt)).ToListAsync(ct);
-        return TypedResults.Ok(files);
+        return TypedResults.Ok(await ForReportAsync(db, id, ct));
     }
+
+    /// <summary>A report's files the reader may see, oldest first (the API's list and the report page).</summary>
+    public static Task<List<EvidenceView>> ForReportAsync(TrucelineDb db, Guid reportId, CancellationToken ct) =>
+        db.Evidence.AsNoTracking().Where(e => e.ReportId == reportId).OrderBy(e => e.Id).Select(EvidenceView.Of).ToListAsync(ct);
 
     public sealed record EvidenceFile(string FileName, string ContentType, string Sha256, byte[] Content);
 

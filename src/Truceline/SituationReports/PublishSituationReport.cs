@@ -38,12 +38,7 @@ public static class PublishSituationReport
             report.PublishedAt = now;
             report.UpdatedAt = now;
             await db.SaveChangesAsync(ct);
-            // Checked above, so this appends; should it not, nothing is published and nothing changes.
-            if (await Transparency.Publications.SituationReportAsync(db, report.Id, now, ct) is null)
-            {
-                return Failure.Conflict("Not publishable", "The report could not be published; nothing was changed.");
-            }
-            return report;
+            return await AppendAsync(db, report, "report", now, ct) ?? (Outcome<SituationReport>)report;
         }, ct);
 
     public static Task<Outcome<SituationReport>> WithdrawAsync(TrucelineDb db, Guid id, string? reason, TimeProvider time, CancellationToken ct = default) =>
@@ -74,10 +69,16 @@ public static class PublishSituationReport
             report.Version++;
             report.UpdatedAt = now;
             await db.SaveChangesAsync(ct);
-            if (await Transparency.Publications.SituationReportAsync(db, report.Id, now, ct) is null)
-            {
-                return Failure.Conflict("Not publishable", "The withdrawal could not be published: the report or its agreement is no longer public. Nothing was changed.");
-            }
-            return report;
+            return await AppendAsync(db, report, "withdrawal", now, ct) ?? (Outcome<SituationReport>)report;
         }, ct);
+
+    /// <summary>
+    /// Appends the report as it now stands to the log, in the caller's transaction. Nothing the log would not show may
+    /// change a published report: when it is not publishable (the report or its agreement is no longer public), the
+    /// failure returned makes the caller's transaction roll back.
+    /// </summary>
+    internal static async Task<Failure?> AppendAsync(TrucelineDb db, SituationReport report, string what, DateTime now, CancellationToken ct) =>
+        await Transparency.Publications.SituationReportAsync(db, report.Id, now, ct) is null
+            ? Failure.Conflict("Not publishable", $"The {what} could not be published: the report or its agreement is no longer public. Nothing was changed.")
+            : null;
 }

@@ -87,10 +87,9 @@ public static class WriteSituationReport
                 report.CorrectionNote = request.CorrectionNote!.Trim();
             }
             await db.SaveChangesAsync(ct);
-            if (report.State == SituationReportState.Published && await Transparency.Publications.SituationReportAsync(db, report.Id, now, ct) is null)
+            if (report.State == SituationReportState.Published && await PublishSituationReport.AppendAsync(db, report, "correction", now, ct) is { } refused)
             {
-                // Nothing the log cannot show may change a published report (the transaction rolls back).
-                return Failure.Conflict("Not publishable", "The correction could not be published: the report or its agreement is no longer public. Nothing was changed.");
+                return refused;
             }
             return report;
         }, ct);

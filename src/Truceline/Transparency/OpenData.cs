@@ -43,7 +43,15 @@ public static class OpenData
 
     public static Dataset? Find(string kind) => Datasets.FirstOrDefault(d => d.Kind == kind);
 
-    public sealed record Row(long Entry, string Record, DateTime PublishedAt, bool Simulated, JsonObject Content);
+    public sealed record Row(long Entry, string Record, DateTime PublishedAt, bool Simulated, JsonObject Content)
+    {
+        /// <summary>An entry as published: what its signed body says, with where it stands in the log.</summary>
+        public static Row Of(LogEntry e)
+        {
+            var body = JsonNode.Parse(e.Body)!.AsObject();
+            return new Row(e.Index, e.RecordId, e.PublishedAt, body["simulated"]?.GetValue<bool>() ?? false, body["content"]?.AsObject() ?? []);
+        }
+    }
 
     /// <summary>The latest entry of every record of the kind, in the order they were first published.</summary>
     public static async Task<IReadOnlyList<Row>> RowsAsync(TrucelineDb db, Dataset dataset, CancellationToken ct)
@@ -52,11 +60,7 @@ public static class OpenData
         var latest = await db.LogEntries.AsNoTracking()
             .Where(e => e.Kind == kind && e.Index == db.LogEntries.Where(x => x.Kind == kind && x.RecordId == e.RecordId).Max(x => x.Index))
             .OrderBy(e => e.Index).ToListAsync(ct);
-        return latest.Select(e =>
-        {
-            var body = JsonNode.Parse(e.Body)!.AsObject();
-            return new Row(e.Index, e.RecordId, e.PublishedAt, body["simulated"]?.GetValue<bool>() ?? false, body["content"]?.AsObject() ?? []);
-        }).ToList();
+        return latest.Select(Row.Of).ToList();
     }
 
     /// <summary>A cell's text: scalars as published, a list joined with "; ", a list of objects counted.</summary>

@@ -122,7 +122,7 @@ public sealed class DetailModel(TrucelineDb db, PersonalData personalData, TimeP
         State = Enum.Parse<IncidentState>(Detail.Incident.State, ignoreCase: true);
         var reportIds = Detail.Reports.Select(r => r.Id).ToList();
         Evidence = await db.Evidence.AsNoTracking().Where(e => e.ReportId != null && reportIds.Contains(e.ReportId.Value)).OrderBy(e => e.Id)
-            .Select(e => new EvidenceView(e.Id, e.FileName, e.ContentType, e.Size, e.Sha256, e.UploadedAt)).ToListAsync(ct);
+            .Select(EvidenceView.Of).ToListAsync(ct);
         if (User.Can(Permission.ReadAudit))
         {
             var subject = $"Incident:{id}";

@@ -31,11 +31,7 @@ public sealed class ReportModel(TrucelineDb db) : PageModel
         {
             return NotFound();
         }
-        var rows = entries.Select(e =>
-        {
-            var body = JsonNode.Parse(e.Body)!.AsObject();
-            return new OpenData.Row(e.Index, e.RecordId, e.PublishedAt, body["simulated"]?.GetValue<bool>() ?? false, body["content"]?.AsObject() ?? []);
-        }).ToList();
+        var rows = entries.Select(OpenData.Row.Of).ToList();
         Report = ReportsModel.ToItem(rows[^1]);
         var content = rows[^1].Content;
         Text = (string?)content["text"] ?? "";

@@ -120,8 +120,7 @@ public sealed class ShowModel(TrucelineDb db, PersonalData personalData, ZoneCat
             return false;
         }
         Report = ReportsApi.View(report, User, personalData);
-        Evidence = await db.Evidence.AsNoTracking().Where(e => e.ReportId == id).OrderBy(e => e.Id)
-            .Select(e => new EvidenceView(e.Id, e.FileName, e.ContentType, e.Size, e.Sha256, e.UploadedAt)).ToListAsync(ct);
+        Evidence = await EvidenceApi.ForReportAsync(db, id, ct);
         return true;
     }
 }
