@@ -56,7 +56,7 @@ public static class TrucelineApp
         services.AddSingleton<Truceline.Geo.ZoneCatalog>();
         services.AddHostedService<IncidentGrouper>();
         // Created by the container (not passed in) so that it is disposed at shutdown, answering what is queued.
-        services.AddSingleton(_ => new Truceline.Incidents.ReportIntake(options.Database, time));
+        services.AddSingleton(sp => new Truceline.Incidents.ReportIntake(options.Database, time, sp.GetRequiredService<Truceline.Geo.ZoneCatalog>()));
         services.AddSingleton(_ => new Truceline.Grievances.GrievanceIntake(options.Database, time));
         services.AddSingleton(options.PersonalData ?? Truceline.Access.PersonalData.FromFile(options.Database.PersonalDataKeyFile));
         services.AddSingleton(options.LogSigner ?? Truceline.Transparency.LogKey.FromFile(options.Database.LogKeyFile, time));

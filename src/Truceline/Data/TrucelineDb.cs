@@ -17,7 +17,18 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
     internal IDbContextTransaction? OwnedAuditTransaction { get; set; }
 
     /// <summary>The connection string of the <see cref="DatabaseTarget"/> that made this context (to tell databases apart in one process).</summary>
-    public string? Target { get; init; }
+    public string? Target { get; private set; }
+
+    /// <summary>Made ready for a new user, fresh or from the pool (<see cref="DatabaseTarget.CreateContext"/>): nobody's reader,
+    /// no transaction of its own, nothing to announce.</summary>
+    internal TrucelineDb Rent(string target)
+    {
+        Target = target;
+        Viewer = Viewer.Anonymous;
+        OwnedAuditTransaction = null;
+        ChangedPublishedLog = false;
+        return this;
+    }
 
     /// <summary>Set when this transaction appended to the transparency log or signed a checkpoint; announced on commit.</summary>
     internal bool ChangedPublishedLog { get; set; }

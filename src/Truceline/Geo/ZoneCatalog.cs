@@ -72,10 +72,23 @@ public sealed class ZoneCatalog
         public required Entry[] Lines { get; init; }
     }
 
+    /// <summary>The zones' version this catalog was built from, or null before it is first loaded.</summary>
+    public string? Version => _index?.Version;
+
+    /// <summary>
+    /// The catalog as last loaded, without asking the database (it is loaded the first time). For a writer that checks
+    /// <see cref="Version"/> against the database in its own transaction, as report intake does once per batch.
+    /// </summary>
+    public Task<ZoneCatalog> LoadedAsync(TrucelineDb db, CancellationToken ct = default) => _index is null ? CurrentAsync(db, ct) : Task.FromResult(this);
+
+    /// <summary>The zones' version as stored now.</summary>
+    public static async Task<string> StoredVersionAsync(TrucelineDb db, CancellationToken ct = default) =>
+        await db.Settings.Where(s => s.Key == ImportZones.VersionKey).Select(s => s.Value).FirstOrDefaultAsync(ct) ?? "";
+
     /// <summary>The catalog for the zones as they are now in the database (one cheap query to check the version).</summary>
     public async Task<ZoneCatalog> CurrentAsync(TrucelineDb db, CancellationToken ct = default)
     {
-        var version = await db.Settings.Where(s => s.Key == ImportZones.VersionKey).Select(s => s.Value).FirstOrDefaultAsync(ct) ?? "";
+        var version = await StoredVersionAsync(db, ct);
         if (_index?.Version == version)
         {
             return this;

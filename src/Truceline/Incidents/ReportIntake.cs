@@ -10,6 +10,8 @@ namespace Truceline.Incidents;
 /// waiting (up to <see cref="MaxBatch"/>) in one transaction — one idempotency query, one audit link read, one fsync —
 /// then answers each. A request is acknowledged only when its batch has committed. If a batch fails (another node
 /// stored the same client id in between, say), its reports are stored one by one so each gets its own answer.
+/// Reports arrive placed against the zones as this node last loaded them; each batch reads the zones' version in its
+/// transaction and places again any report placed with another, so no report is stored against superseded zones.
 /// </summary>
 public sealed class ReportIntake : IAsyncDisposable
 {
@@ -17,16 +19,22 @@ public sealed class ReportIntake : IAsyncDisposable
 
     private readonly DatabaseTarget _database;
     private readonly TimeProvider _time;
-    private readonly GroupCommit<Report, Outcome<SubmitReport.Result>> _writer;
+    private readonly Geo.ZoneCatalog _zones;
+    private readonly GroupCommit<Placed, Outcome<SubmitReport.Result>> _writer;
 
-    public ReportIntake(DatabaseTarget database, TimeProvider time)
+    /// <summary>A report placed against the zones of the given version.</summary>
+    private sealed record Placed(Report Report, string ZonesVersion);
+
+    public ReportIntake(DatabaseTarget database, TimeProvider time, Geo.ZoneCatalog zones)
     {
         _database = database;
         _time = time;
-        _writer = new GroupCommit<Report, Outcome<SubmitReport.Result>>(MaxBatch, CommitAsync, OneAsync);
+        _zones = zones;
+        _writer = new GroupCommit<Placed, Outcome<SubmitReport.Result>>(MaxBatch, CommitAsync, OneAsync);
     }
 
-    public Task<Outcome<SubmitReport.Result>> StoreAsync(Report report) => _writer.StoreAsync(report);
+    /// <param name="zonesVersion">The version of the zones the report was placed with (<see cref="SubmitReport.Place"/>).</param>
+    public Task<Outcome<SubmitReport.Result>> StoreAsync(Report report, string zonesVersion) => _writer.StoreAsync(new Placed(report, zonesVersion));
 
     private TrucelineDb Open()
     {
@@ -35,17 +43,44 @@ public sealed class ReportIntake : IAsyncDisposable
         return db;
     }
 
-    private async Task<IReadOnlyList<Outcome<SubmitReport.Result>>> CommitAsync(IReadOnlyList<Report> batch)
+    /// <summary>Places again, against the zones stored now, each report placed with another version; a report now outside the area is refused.</summary>
+    private async Task<Failure?[]> PlaceAgainAsync(TrucelineDb db, IReadOnlyList<Placed> batch)
+    {
+        var failures = new Failure?[batch.Count];
+        var stored = await Geo.ZoneCatalog.StoredVersionAsync(db);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (batch[i].ZonesVersion != stored)
+            {
+                if (_zones.Version != stored)
+                {
+                    await _zones.CurrentAsync(db);
+                }
+                failures[i] = SubmitReport.Place(batch[i].Report, _zones).Failure;
+            }
+        }
+        return failures;
+    }
+
+    private async Task<IReadOnlyList<Outcome<SubmitReport.Result>>> CommitAsync(IReadOnlyList<Placed> placed)
     {
         await using var db = Open();
         await using var tx = await Writes.BeginAsync(db);
+        var outside = await PlaceAgainAsync(db, placed);
+        var batch = placed.Select(p => p.Report).ToList();
         var clientIds = batch.Where(r => r.ClientId is not null).Select(r => r.ClientId!).Distinct().ToList();
         var earlier = clientIds.Count == 0 ? [] : await db.Reports.IgnoreQueryFilters().AsNoTracking()
             .Where(r => r.ClientId != null && clientIds.Contains(r.ClientId)).ToListAsync();
         var known = earlier.ToDictionary(r => (r.Channel, r.ClientId!));
         var answers = new List<Outcome<SubmitReport.Result>>(batch.Count);
-        foreach (var report in batch)
+        for (var i = 0; i < batch.Count; i++)
         {
+            var report = batch[i];
+            if (outside[i] is { } failure)
+            {
+                answers.Add(failure);
+                continue;
+            }
             if (report.ClientId is { } id && known.TryGetValue((report.Channel, id), out var first))
             {
                 // A retry (or a twin in this batch): the first report, nothing stored; another submitter's id is refused.
@@ -66,10 +101,12 @@ public sealed class ReportIntake : IAsyncDisposable
         return answers;
     }
 
-    private async Task<Outcome<SubmitReport.Result>> OneAsync(Report report)
+    private async Task<Outcome<SubmitReport.Result>> OneAsync(Placed placed)
     {
         await using var db = Open();
-        return await SubmitReport.StoreAsync(db, report);
+        // Outside the writer's transaction, so the zones could change before the insert below: as if this report had
+        // arrived a moment before the import, which it may as well have.
+        return (await PlaceAgainAsync(db, [placed]))[0] ?? await SubmitReport.StoreAsync(db, placed.Report);
     }
 
     public ValueTask DisposeAsync() => _writer.DisposeAsync(); // answers everything already queued before the process ends

@@ -53,13 +53,9 @@ public static class SubmitReport
         {
             return errors.ToFailure();
         }
-        await zones.CurrentAsync(db, ct);
-        // Stored with the report, so only public zones go in: a reader of the report must not learn a restricted zone from it.
-        var place = zones.Classify(request.Longitude!.Value, request.Latitude!.Value, request.OccurredOn!.Value, Viewer.Anonymous);
-        if (place.OutsideArea)
-        {
-            return Failure.Invalid("latitude", $"the location is {place.MetersOutsideGovernorates / 1000:0.0} km outside the governorates in force on {request.OccurredOn:yyyy-MM-dd}; check it (latitude first, in decimal degrees)");
-        }
+        // Through the intake writer, the zones as last loaded: the writer checks their version once per batch, in its
+        // transaction, and places again any report placed with zones changed since (one query a batch, not one a report).
+        await (intake is null ? zones.CurrentAsync(db, ct) : zones.LoadedAsync(db, ct));
         var report = new Report
         {
             Channel = submitter.Channel,
@@ -84,13 +80,36 @@ public static class SubmitReport
             Description = Trim(request.Description),
             AllegedParties = request.AllegedParties?.Select(p => p.Trim()).Where(p => p.Length > 0).Distinct().ToList() ?? [],
             Fatalities = request.Fatalities,
-            GovernorateCode = place.Governorate?.Code,
-            Place = JsonSerializer.Serialize(place, PlaceJson),
             Classification = request.Classification ?? Classification.Restricted,
             OwnerOrganisationId = submitter.OrganisationId,
             SubmittedByName = db.Viewer.Name,
         };
-        return intake is null ? await StoreAsync(db, report, ct) : await intake.StoreAsync(report);
+        var placed = Place(report, zones);
+        if (!placed.Succeeded)
+        {
+            return placed.Failure!;
+        }
+        return intake is null ? await StoreAsync(db, report, ct) : await intake.StoreAsync(report, placed.Value!);
+    }
+
+    /// <summary>
+    /// Places the report against the zones and lines in force on its day, or refuses a place outside the area (422).
+    /// Only public zones are stored with it: a reader of the report must not learn a restricted zone from it. Returns the
+    /// zones' version it was placed with.
+    /// </summary>
+    public static Outcome<string> Place(Report report, ZoneCatalog zones)
+    {
+        // Read before placing: if the catalog is rebuilt in between, the version is older than the zones used, and the
+        // intake writer, seeing it differ from the stored one, places the report again. Never the other way round.
+        var version = zones.Version ?? "";
+        var place = zones.Classify(report.Longitude!.Value, report.Latitude!.Value, report.OccurredOn!.Value, Viewer.Anonymous);
+        if (place.OutsideArea)
+        {
+            return Failure.Invalid("latitude", $"the location is {place.MetersOutsideGovernorates / 1000:0.0} km outside the governorates in force on {report.OccurredOn:yyyy-MM-dd}; check it (latitude first, in decimal degrees)");
+        }
+        report.GovernorateCode = place.Governorate?.Code;
+        report.Place = JsonSerializer.Serialize(place, PlaceJson);
+        return new Outcome<string>(version, null);
     }
 
     /// <summary>Stores a report unless one with the same channel and client id exists; then returns that one.</summary>

@@ -130,4 +130,32 @@ public sealed class ReportApiTests(Apps apps)
         var badCursor = await ProblemAssert.IsProblem(await coordinator.GetAsync("/api/v1/reports?cursor=page-2"), HttpStatusCode.UnprocessableEntity);
         Assert.Equal("is not a cursor this API gave out", Assert.Single(badCursor.FieldErrors("cursor")));
     }
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task AReportPlacedWithZonesChangedSinceIsPlacedAgainBeforeItIsStored(string db)
+    {
+        await using var app = await TestApp.StartAsync(db);
+        await app.EnsureGovernoratesAsync();
+        using var monitor = app.Client(Role.Monitor);
+        var before = (await (await monitor.PostAsync("/api/v1/reports", Body(Report($"z-{Guid.NewGuid():N}")))).Content.ReadFromJsonAsync<ReportView>(Json.Options))!;
+        Assert.Empty(before.Place!.Lines);
+
+        // Another process draws a line through the area: this node's catalog still holds the zones it loaded for the
+        // first report, and intake places reports with it; the writer sees the version change and places again.
+        var line = Path.Combine(Path.GetTempPath(), $"line-{Guid.NewGuid():N}.geojson");
+        await File.WriteAllTextAsync(line, "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"code\":\"drawn-line\"},"
+            + "\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[34.32,31.6],[34.32,31.2]]}}]}");
+        var imported = await Executable.RunAsync("zones", "import", line, "--kind", "line", "--code-property", "code", "--source", "test",
+            "--left-side", "east", "--right-side", "west", "--valid-from", "2026-01-01", "--db", app.Database.ConnectionString);
+        Assert.True(imported.ExitCode == 0, imported.All);
+
+        var response = await monitor.PostAsync("/api/v1/reports", Body(Report($"z-{Guid.NewGuid():N}")));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var after = (await response.Content.ReadFromJsonAsync<ReportView>(Json.Options))!;
+        var position = Assert.Single(after.Place!.Lines);
+        Assert.Equal("drawn-line", position.Code);
+        Assert.InRange(position.DistanceMeters, 1_200, 1_400); // 34.3063 to 34.32 at 31.35°N
+        await using var ctx = app.OpenDb();
+        Assert.Contains("drawn-line", (await ctx.Reports.IgnoreQueryFilters().SingleAsync(r => r.Id == after.Id)).Place);
+    }
 }
