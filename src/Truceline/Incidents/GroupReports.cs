@@ -76,13 +76,14 @@ public static class GroupReports
         var created = 0;
         foreach (var report in reports)
         {
-            var match = index.Match(report);
+            // The agreement in force on the day it happened, whose verification quorum applies.
+            var agreement = agreements.For(report.OccurredOn!.Value);
+            var match = index.Match(report, agreement);
             if (match is null)
             {
                 match = new Incident
                 {
-                    // The agreement in force on the day it happened, whose verification quorum applies.
-                    AgreementId = agreements.For(report.OccurredOn!.Value),
+                    AgreementId = agreement,
                     State = IncidentState.Reported,
                     OccurredOn = report.OccurredOn!.Value,
                     Latitude = report.Latitude!.Value,
@@ -109,23 +110,38 @@ public static class GroupReports
             }
             list.Add(report);
         }
-        // Reports that joined earlier batches, for the summaries, in one query.
+        // An incident opened in this batch is summarised from its members; one that existed adds them to the tally kept with
+        // it. Only an incident summarised before tallies were kept has its earlier reports read (once: it keeps a tally after).
         var openIds = open.Select(o => o.Id).ToHashSet();
-        var existingIds = touched.Keys.Where(openIds.Contains).ToList();
-        // Only the columns a summary reads (IncidentRules), not the texts and identities: a large incident has many.
-        var earlier = (await db.Reports.IgnoreQueryFilters().AsNoTracking().Where(r => r.IncidentId != null && existingIds.Contains(r.IncidentId.Value))
-                .Select(r => new Report
-                {
-                    Id = r.Id, IncidentId = r.IncidentId, SourceFingerprint = r.SourceFingerprint, SourceType = r.SourceType, Source = r.Source,
-                    SubmittedByOrganisationId = r.SubmittedByOrganisationId, GeoPrecision = r.GeoPrecision, Latitude = r.Latitude, Longitude = r.Longitude,
-                    GovernorateCode = r.GovernorateCode, OccurredOn = r.OccurredOn, SubEventType = r.SubEventType, AllegedParties = r.AllegedParties,
-                    Classification = r.Classification, OwnerOrganisationId = r.OwnerOrganisationId, ConfidentialTo = r.ConfidentialTo,
-                })
-                .ToListAsync(ct))
-            .ToLookup(r => r.IncidentId!.Value);
+        var untallied = new List<Guid>();
         foreach (var incident in touched.Values)
         {
-            IncidentRules.Summarise(incident, earlier[incident.Id].Concat(members[incident.Id]).ToList(), now);
+            if (!openIds.Contains(incident.Id))
+            {
+                IncidentRules.Summarise(incident, members[incident.Id], now);
+            }
+            else if (!IncidentRules.TryAdd(incident, members[incident.Id], now))
+            {
+                untallied.Add(incident.Id);
+            }
+        }
+        if (untallied.Count > 0)
+        {
+            // Only the columns a summary reads (IncidentRules), not the texts and identities: a large incident has many.
+            var earlier = (await db.Reports.IgnoreQueryFilters().AsNoTracking().Where(r => r.IncidentId != null && untallied.Contains(r.IncidentId.Value))
+                    .Select(r => new Report
+                    {
+                        Id = r.Id, IncidentId = r.IncidentId, SourceFingerprint = r.SourceFingerprint, SourceType = r.SourceType, Source = r.Source,
+                        SubmittedByOrganisationId = r.SubmittedByOrganisationId, GeoPrecision = r.GeoPrecision, Latitude = r.Latitude, Longitude = r.Longitude,
+                        GovernorateCode = r.GovernorateCode, OccurredOn = r.OccurredOn, SubEventType = r.SubEventType, AllegedParties = r.AllegedParties,
+                        Classification = r.Classification, OwnerOrganisationId = r.OwnerOrganisationId, ConfidentialTo = r.ConfidentialTo,
+                    })
+                    .ToListAsync(ct))
+                .ToLookup(r => r.IncidentId!.Value);
+            foreach (var id in untallied)
+            {
+                IncidentRules.Summarise(touched[id], earlier[id].Concat(members[id]).ToList(), now);
+            }
         }
         // The incidents (few) through the context, audited by the interceptor; then the reports' links and their entries.
         await db.SaveChangesAsync(ct);

@@ -69,6 +69,11 @@ public sealed class Incident : IClassified
     /// <summary>Why the confidence is what it is, as sentences (JSON list).</summary>
     public List<string> ConfidenceReasons { get; set; } = [];
 
+    /// <summary>The running sums of its reports (<see cref="IncidentRules.Tally"/>), so a report joining later need not
+    /// re-read the others; null for an incident summarised before they were kept. Derived, so audited only as changed.</summary>
+    [Audit.NotAudited]
+    public string? Tally { get; set; }
+
     public DateTime CreatedAt { get; set; }
 
     public DateTime UpdatedAt { get; set; }

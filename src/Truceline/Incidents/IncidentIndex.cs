@@ -28,8 +28,11 @@ public sealed class IncidentIndex
         }
     }
 
-    /// <summary>The open incident this report belongs to: same type and readers, overlapping date window, within the radius; nearest first.</summary>
-    public Incident? Match(Report r)
+    /// <summary>The open incident this report belongs to: same agreement, type and readers, overlapping date window, within
+    /// the radius; nearest first.</summary>
+    /// <param name="agreementId">The agreement in force on the report's day: an incident of another agreement is another
+    /// event, even a day away across the day one agreement ends and the next begins.</param>
+    public Incident? Match(Report r, Guid? agreementId = null)
     {
         var window = GroupReports.DayWindow(r.TimePrecision);
         // A located incident is within 5 km of a precise report, 15 km of a region-only one: two or four cells around.
@@ -46,7 +49,7 @@ public sealed class IncidentIndex
                 var dx = (i.Longitude - r.Longitude!.Value) * metresPerDegreeLongitude;
                 var dy = (i.Latitude - r.Latitude.Value) * MetresPerDegreeLatitude;
                 var distance = Math.Sqrt((dx * dx) + (dy * dy));
-                if (distance < bestDistance && GroupReports.Matches(r, i, distance))
+                if (distance < bestDistance && i.AgreementId == agreementId && GroupReports.Matches(r, i, distance))
                 {
                     (best, bestDistance) = (i, distance);
                 }

@@ -56,6 +56,7 @@ public static class RegroupIncidents
             Close(db, source, $"Merged into {target.Id}: {request.Reason.Trim()}", now);
             source.ReportCount = 0;
             source.SourceCount = 0;
+            source.Tally = null;
             await db.SaveChangesAsync(ct);
             // A public incident closed by a merge is published as dismissed, like any other conclusion.
             await Transparency.Publications.IncidentAsync(db, source.Id, now, ct);

@@ -35,7 +35,9 @@ public sealed class IncidentAgreementTests
         }
 
         using var monitor = app.Client(Role.Monitor);
-        foreach (var (type, day) in new[] { ("Agreement test 2024", "2024-07-01"), ("Agreement test 2026", "2026-11-18"), ("Agreement test 2023", "2023-03-01") })
+        // The last two: the same place and type a day apart, but the earlier agreement ends between them.
+        foreach (var (type, day) in new[] { ("Agreement test 2024", "2024-07-01"), ("Agreement test 2026", "2026-11-18"), ("Agreement test 2023", "2023-03-01"),
+            ("Agreement boundary", "2024-12-31"), ("Agreement boundary", "2025-01-01") })
         {
             var body = $$"""{"clientId":"{{Guid.NewGuid():N}}","sourceType":"monitorPatrol","occurredOn":"{{day}}","latitude":31.3462,"longitude":34.3063,"geoPrecision":1,"eventType":"{{type}}"}""";
             Assert.Equal(HttpStatusCode.Created, (await monitor.PostAsync("/api/v1/reports", new StringContent(body, Encoding.UTF8, "application/json"))).StatusCode);
@@ -53,6 +55,10 @@ public sealed class IncidentAgreementTests
             var codes = ctx.Agreements.ToDictionary(a => a.Id, a => a.Code);
             var byType = ctx.Incidents.Where(i => i.EventType.StartsWith("Agreement test")).ToList().ToDictionary(i => i.EventType, i => codes[i.AgreementId!.Value]);
             Assert.Equal((earlier, gaza, gaza), (byType["Agreement test 2024"], byType["Agreement test 2026"], byType["Agreement test 2023"]));
+            // Two incidents, one each side of the day the earlier agreement ended, not one event spanning two agreements.
+            var boundary = ctx.Incidents.Where(i => i.EventType == "Agreement boundary").OrderBy(i => i.OccurredOn).ToList();
+            Assert.Equal([(new DateOnly(2024, 12, 31), earlier, 1), (new DateOnly(2025, 1, 1), gaza, 1)],
+                boundary.Select(i => (i.OccurredOn, codes[i.AgreementId!.Value], i.ReportCount)).ToArray());
         }
     }
 }
