@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Truceline.Access;
 using Truceline.Data;
 
 namespace Truceline.Web.Access;
@@ -48,10 +49,7 @@ public sealed class BearerTokenHandler(IOptionsMonitor<AuthenticationSchemeOptio
         var db = Context.RequestServices.GetRequiredService<TrucelineDb>();
         var hash = Hash(token);
         var now = time.GetUtcNow().UtcDateTime;
-        var found = await db.ApiTokens.AsNoTracking()
-            .Where(t => t.TokenHash == hash)
-            .Select(t => new { t.RevokedAt, t.ExpiresAt, t.User, t.User!.Organisation })
-            .FirstOrDefaultAsync(Context.RequestAborted);
+        var found = await FindAsync(db, hash);
         if (found is null || found.User is null || found.Organisation is null)
         {
             return AuthenticateResult.Fail("The bearer token is not known.");
@@ -73,6 +71,17 @@ public sealed class BearerTokenHandler(IOptionsMonitor<AuthenticationSchemeOptio
         db.Viewer = principal.ToViewer();
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
+
+    private sealed record Found(DateTime? RevokedAt, DateTime? ExpiresAt, User? User, Organisation? Organisation);
+
+    // Compiled once (per engine: a compiled query keeps the model it first ran with): every API request runs it, and
+    // translating the query each time cost as much as running it.
+    private static readonly Func<TrucelineDb, string, Task<Found?>> FindOnSqlite = Compile(), FindOnPostgres = Compile();
+
+    private static Func<TrucelineDb, string, Task<Found?>> Compile() => EF.CompileAsyncQuery((TrucelineDb db, string hash) =>
+        db.ApiTokens.AsNoTracking().Where(t => t.TokenHash == hash).Select(t => new Found(t.RevokedAt, t.ExpiresAt, t.User, t.User!.Organisation)).FirstOrDefault());
+
+    private static Task<Found?> FindAsync(TrucelineDb db, string hash) => (db.IsPostgres ? FindOnPostgres : FindOnSqlite)(db, hash);
 
     private static string? BasicPassword(string encoded)
     {

@@ -67,7 +67,7 @@ public static class DemoData
         if (password is null)
         {
             password = "demo-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await using var tx = await Truceline.Data.Writes.BeginAsync(db, ct);
             var now = time.GetUtcNow().UtcDateTime;
             foreach (var group in Accounts.GroupBy(a => a.Organisation))
             {

@@ -102,9 +102,9 @@ public sealed class AuditInterceptor(TimeProvider time) : SaveChangesInterceptor
         }
         if (db.Database.CurrentTransaction is null)
         {
-            db.OwnedAuditTransaction = db.Database.BeginTransaction();
+            db.OwnedAuditTransaction = Writes.Begin(db);
         }
-        if (db.IsPostgres)
+        else if (db.IsPostgres)
         {
             db.Database.ExecuteSqlRaw(Writes.LockSql);
         }
@@ -118,9 +118,9 @@ public sealed class AuditInterceptor(TimeProvider time) : SaveChangesInterceptor
         }
         if (db.Database.CurrentTransaction is null)
         {
-            db.OwnedAuditTransaction = await db.Database.BeginTransactionAsync(ct);
+            db.OwnedAuditTransaction = await Writes.BeginAsync(db, ct);
         }
-        if (db.IsPostgres)
+        else if (db.IsPostgres)
         {
             await db.Database.ExecuteSqlRawAsync(Writes.LockSql, ct);
         }

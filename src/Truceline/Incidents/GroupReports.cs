@@ -66,7 +66,8 @@ public static class GroupReports
         var types = reports.Select(r => r.EventType!).Distinct().ToList();
         var from = reports.Min(r => r.OccurredOn!.Value).AddDays(-31);
         var to = reports.Max(r => r.OccurredOn!.Value).AddDays(31);
-        var open = await db.Incidents.IgnoreQueryFilters()
+        // Untracked too: of the hundreds a batch could join, it changes some, and writes only those (below).
+        var open = await db.Incidents.IgnoreQueryFilters().AsNoTracking()
             .Where(i => types.Contains(i.EventType) && i.State == IncidentState.Reported && i.OccurredOn >= from && i.OccurredOn <= to)
             .ToListAsync(ct);
         var index = new IncidentIndex();
@@ -114,6 +115,8 @@ public static class GroupReports
         // it. Only an incident summarised before tallies were kept has its earlier reports read (once: it keeps a tally after).
         var openIds = open.Select(o => o.Id).ToHashSet();
         var untallied = new List<Guid>();
+        var changed = touched.Values.Where(i => openIds.Contains(i.Id)).ToList();
+        var before = changed.ToDictionary(i => i.Id, i => Summary.Select(p => p.Get(i)).ToArray());
         foreach (var incident in touched.Values)
         {
             if (!openIds.Contains(incident.Id))
@@ -143,12 +146,22 @@ public static class GroupReports
                 IncidentRules.Summarise(touched[id], earlier[id].Concat(members[id]).ToList(), now);
             }
         }
-        // The incidents (few) through the context, audited by the interceptor; then the reports' links and their entries.
+        // New incidents through the context, audited by the interceptor; the summaries of those that existed with one
+        // prepared statement, audited here as the interceptor would; then the reports' links and their entries.
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();
+        await BulkWrite.UpdateAsync(db, changed, Summary.Select(p => p.Name).ToArray(), ct);
         await LinkAsync(db, reports, ct);
         var at = Audit.AuditChain.Truncate(now);
-        var audit = new List<Audit.AuditEntry>(reports.Count);
+        var audit = new List<Audit.AuditEntry>(changed.Count + reports.Count);
+        foreach (var incident in changed)
+        {
+            var was = before[incident.Id];
+            if (Audit.AuditInterceptor.Changed(db, incident, incident.Id.ToString(), Summary.Select((p, i) => (p.Name, was[i], p.Get(incident))), at) is { } entry)
+            {
+                audit.Add(entry);
+            }
+        }
         foreach (var report in reports)
         {
             if (Audit.AuditInterceptor.Changed(db, report, report.Id.ToString(), [(nameof(Report.IncidentId), null, report.IncidentId)], at) is { } entry)
@@ -159,6 +172,18 @@ public static class GroupReports
         await Audit.AuditBulk.AppendAsync(db, audit, ct);
         return new Outcome(reports.Count, created);
     }
+
+    /// <summary>What grouping changes in an incident that existed: its summary (<see cref="IncidentRules"/>).</summary>
+    private static readonly (string Name, Func<Incident, object?> Get)[] Summary =
+    [
+        (nameof(Incident.OccurredOn), i => i.OccurredOn), (nameof(Incident.Latitude), i => i.Latitude), (nameof(Incident.Longitude), i => i.Longitude),
+        (nameof(Incident.GeoPrecision), i => i.GeoPrecision), (nameof(Incident.GovernorateCode), i => i.GovernorateCode),
+        (nameof(Incident.SubEventType), i => i.SubEventType), (nameof(Incident.AllegedPartiesText), i => i.AllegedPartiesText),
+        (nameof(Incident.ReportCount), i => i.ReportCount), (nameof(Incident.SourceCount), i => i.SourceCount),
+        (nameof(Incident.Confidence), i => i.Confidence), (nameof(Incident.ConfidenceReasons), i => i.ConfidenceReasons.ToList()),
+        (nameof(Incident.Classification), i => i.Classification), (nameof(Incident.OwnerOrganisationId), i => i.OwnerOrganisationId),
+        (nameof(Incident.ConfidentialTo), i => i.ConfidentialTo), (nameof(Incident.Tally), i => i.Tally), (nameof(Incident.UpdatedAt), i => i.UpdatedAt),
+    ];
 
     /// <summary>Sets each report's incident with one prepared statement, in the caller's transaction.</summary>
     private static async Task LinkAsync(TrucelineDb db, IReadOnlyList<Report> reports, CancellationToken ct)

@@ -68,6 +68,25 @@ public sealed class IncidentCountsTests
             }
         }
 
+        // A report joining an incident that exists: its summary is written without the context and audited as the
+        // interceptor writes a change (the properties that changed, before and after; the tally hidden), in the chain.
+        Assert.Equal(HttpStatusCode.Created, (await monitor.PostAsync("/api/v1/reports", new StringContent(Report("Shelling", 31.3470, 34.3070, "2026-11-18"), Encoding.UTF8, "application/json"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await coordinator.PostAsync("/api/v1/incidents/grouping", null)).StatusCode);
+        await AssertRollupMatchesAsync(app);
+        await using (var ctx = app.OpenDb())
+        {
+            var joined = await ctx.Incidents.IgnoreQueryFilters().SingleAsync(i => i.ReportCount == 2);
+            // Placed at the mean of the two; one organisation's patrols are one source.
+            Assert.Equal((new DateOnly(2026, 11, 18), 34.30665, 1), (joined.OccurredOn, Math.Round(joined.Longitude, 5), joined.SourceCount));
+            var entry = Assert.Single(await ctx.AuditEntries.IgnoreQueryFilters().Where(a => a.EntityType == "Incident" && a.EntityId == joined.Id.ToString() && a.Action == "changed").ToListAsync());
+            var changes = System.Text.Json.Nodes.JsonNode.Parse(entry.Changes)!;
+            Assert.Equal((1, 2), ((int)changes["before"]!["ReportCount"]!, (int)changes["after"]!["ReportCount"]!));
+            Assert.Equal(("(changed)", "(changed)"), ((string?)changes["before"]!["Tally"], (string?)changes["after"]!["Tally"]));
+            Assert.Null(changes["after"]!["EventType"]); // unchanged properties are left out
+            Assert.Null(changes["after"]!["GeoPrecision"]);
+            Assert.True((await Truceline.Audit.AuditChain.VerifyAsync(ctx)).Intact);
+        }
+
         var counts = await CountsAsync(coordinator);
         Assert.Equal((4, 1), (counts.Total, counts.PreviousTotal));
         Assert.Equal([("Gunfire", 2, 0), ("Shelling", 2, 1)], counts.ByType.Select(r => (r.Key, r.Count, r.Previous)));
