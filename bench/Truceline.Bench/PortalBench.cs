@@ -24,12 +24,12 @@ namespace Truceline.Bench;
 public static partial class PortalBench
 {
     /// <summary>How many rows a table of a SQLite file holds: what a load run stored, against what it was answered.</summary>
-    public static long CountRows(string file, string table)
+    public static long CountRows(string file, string table, string? where = null)
     {
         using var c = new SqliteConnection($"Data Source={file}");
         c.Open();
         using var q = c.CreateCommand();
-        q.CommandText = $"SELECT count(*) FROM {table}";
+        q.CommandText = $"SELECT count(*) FROM {table}" + (where is null ? "" : $" WHERE {where}");
         return (long)q.ExecuteScalar()!;
     }
 
