@@ -64,7 +64,7 @@ public static class GroupReports
         // hundreds of reports cost more than writing them, at the rate intake brings them.
         var reports = await db.Reports.IgnoreQueryFilters().AsNoTracking()
             .Where(r => r.IncidentId == null && r.Structured && r.EventType != null && r.Latitude != null && r.OccurredOn != null)
-            .OrderBy(r => r.Id).Take(batch).ToListAsync(ct);
+            .OrderBy(r => r.Id).Take(batch).Select(Grouped).ToListAsync(ct);
         if (reports.Count == 0)
         {
             return new Outcome(0, 0);
@@ -139,16 +139,8 @@ public static class GroupReports
         }
         if (untallied.Count > 0)
         {
-            // Only the columns a summary reads (IncidentRules), not the texts and identities: a large incident has many.
             var earlier = (await db.Reports.IgnoreQueryFilters().AsNoTracking().Where(r => r.IncidentId != null && untallied.Contains(r.IncidentId.Value))
-                    .Select(r => new Report
-                    {
-                        Id = r.Id, IncidentId = r.IncidentId, SourceFingerprint = r.SourceFingerprint, SourceType = r.SourceType, Source = r.Source,
-                        SubmittedByOrganisationId = r.SubmittedByOrganisationId, GeoPrecision = r.GeoPrecision, Latitude = r.Latitude, Longitude = r.Longitude,
-                        GovernorateCode = r.GovernorateCode, OccurredOn = r.OccurredOn, SubEventType = r.SubEventType, AllegedParties = r.AllegedParties,
-                        Classification = r.Classification, OwnerOrganisationId = r.OwnerOrganisationId, ConfidentialTo = r.ConfidentialTo,
-                    })
-                    .ToListAsync(ct))
+                    .Select(Grouped).ToListAsync(ct))
                 .ToLookup(r => r.IncidentId!.Value);
             foreach (var id in untallied)
             {
@@ -186,6 +178,16 @@ public static class GroupReports
         await Audit.AuditBulk.AppendAsync(db, audit, ct);
         return new Outcome(reports.Count, created);
     }
+
+    /// <summary>Only what grouping reads of a report (matching, <see cref="IncidentRules"/>, the audit entry of its link), not
+    /// its texts, place and source's identity: a batch reads hundreds, an incident summarised whole may have thousands.</summary>
+    private static readonly System.Linq.Expressions.Expression<Func<Report, Report>> Grouped = r => new Report
+    {
+        Id = r.Id, IncidentId = r.IncidentId, EventType = r.EventType, SubEventType = r.SubEventType, OccurredOn = r.OccurredOn, TimePrecision = r.TimePrecision,
+        Latitude = r.Latitude, Longitude = r.Longitude, GeoPrecision = r.GeoPrecision, GovernorateCode = r.GovernorateCode, AllegedParties = r.AllegedParties,
+        SourceFingerprint = r.SourceFingerprint, SourceType = r.SourceType, Source = r.Source, SubmittedByOrganisationId = r.SubmittedByOrganisationId,
+        Classification = r.Classification, OwnerOrganisationId = r.OwnerOrganisationId, ConfidentialTo = r.ConfidentialTo,
+    };
 
     /// <summary>What grouping changes in an incident that existed: its summary (<see cref="IncidentRules"/>).</summary>
     private static readonly (string Name, Func<Incident, object?> Get)[] Summary =
