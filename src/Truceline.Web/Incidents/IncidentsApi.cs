@@ -188,7 +188,7 @@ public sealed class IncidentGrouper(ServeOptions options, TimeProvider time, ILo
                 await using var db = options.Database.CreateContext(time);
                 db.Viewer = Viewer.System("grouping");
                 var started = time.GetTimestamp();
-                var outcome = await GroupReports.RunAsync(db, time, ct: stoppingToken, shareWriter: true);
+                var outcome = await GroupReports.RunAsync(db, time, batch: 1000, ct: stoppingToken, shareWriter: true);
                 if (outcome.Grouped > 0)
                 {
                     log.LogInformation("Grouped {Reports} reports ({New} new incidents) in {Milliseconds:0} ms", outcome.Grouped, outcome.NewIncidents,
