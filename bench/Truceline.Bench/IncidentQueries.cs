@@ -15,6 +15,9 @@ namespace Truceline.Bench;
 /// </summary>
 public static class IncidentQueriesBench
 {
+    /// <summary>The sets of parties the simulated incidents allege, as an incident keeps them.</summary>
+    private static readonly string[] PartySets = ["|israel|", "|hamas|", "|hamas||israel|", ""];
+
     public static async Task RunAsync(int count = 1_000_000)
     {
         var dir = Directory.CreateTempSubdirectory("truceline-incidents-");
@@ -33,9 +36,9 @@ public static class IncidentQueriesBench
             insert.CommandText = """
                 INSERT INTO incidents (id, agreement_id, state, occurred_on, latitude, longitude, geo_precision, governorate_code, event_type, sub_event_type,
                     alleged_parties, report_count, source_count, confidence, confidence_reasons, created_at, updated_at, classification, owner_organisation_id, confidential_to)
-                VALUES ($id, NULL, $state, $day, $lat, $lon, 1, $gov, $type, NULL, '|israel|', 1, 1, 'Low', '[]', $at, $at, 'Restricted', NULL, NULL)
+                VALUES ($id, NULL, $state, $day, $lat, $lon, 1, $gov, $type, NULL, $parties, 1, 1, 'Low', '[]', $at, $at, 'Restricted', NULL, NULL)
                 """;
-            var p = new[] { "$id", "$state", "$day", "$lat", "$lon", "$gov", "$type", "$at" }.Select(n => insert.Parameters.Add(new SqliteParameter(n, null))).ToArray();
+            var p = new[] { "$id", "$state", "$day", "$lat", "$lon", "$gov", "$type", "$at", "$parties" }.Select(n => insert.Parameters.Add(new SqliteParameter(n, null))).ToArray();
             for (var i = 0; i < count; i++)
             {
                 p[0].Value = Guid.CreateVersion7().ToString().ToUpperInvariant();
@@ -46,6 +49,7 @@ public static class IncidentQueriesBench
                 p[5].Value = governorates[random.Next(governorates.Length)];
                 p[6].Value = types[random.Next(types.Length)];
                 p[7].Value = "2026-11-21 12:00:00";
+                p[8].Value = PartySets[random.Next(PartySets.Length)];
                 await insert.ExecuteNonQueryAsync();
             }
             await tx.CommitAsync();
@@ -88,7 +92,26 @@ public static class IncidentQueriesBench
         var period = await Median(() => IncidentsApi.ListIncidents(null, 50, null, null, null, new DateOnly(2026, 1, 1), new DateOnly(2026, 3, 31), null, db, CancellationToken.None));
         var typeYear = await Median(() => IncidentQueries.CountsAsync(db, new IncidentFilter(new DateOnly(2025, 10, 10), new DateOnly(2026, 10, 9), "Shelling", null, "PS0270", null), new DateOnly(2026, 11, 21), CancellationToken.None));
         var partyWeek = await Median(() => IncidentQueries.CountsAsync(db, new IncidentFilter(new DateOnly(2026, 9, 1), new DateOnly(2026, 9, 7), null, null, null, "israel"), new DateOnly(2026, 11, 21), CancellationToken.None));
-        var naiveYear = await Median(() => IncidentQueries.CountsAsync(db, new IncidentFilter(new DateOnly(2025, 10, 10), new DateOnly(2026, 10, 9), null, null, null, "israel"), new DateOnly(2026, 11, 21), CancellationToken.None));
+        var partyYear = await Median(() => IncidentQueries.CountsAsync(db, new IncidentFilter(new DateOnly(2025, 10, 10), new DateOnly(2026, 10, 9), null, null, null, "israel"), new DateOnly(2026, 11, 21), CancellationToken.None));
+        // The naive way: the same two breakdowns of a year and the year before, grouped from the incidents themselves.
+        var naiveYear = await Median(async () =>
+        {
+            await using var c = new SqliteConnection(target.ConnectionString);
+            await c.OpenAsync();
+            await using var cmd = c.CreateCommand();
+            cmd.CommandText = """
+                SELECT occurred_on, event_type, count(*) FROM incidents WHERE state <> 'Dismissed' AND occurred_on BETWEEN '2024-10-11' AND '2026-10-09' GROUP BY occurred_on, event_type;
+                SELECT governorate_code, state, occurred_on >= '2025-10-10', count(*) FROM incidents WHERE state <> 'Dismissed' AND occurred_on BETWEEN '2024-10-11' AND '2026-10-09' GROUP BY 1, 2, 3;
+                """;
+            await using var reader = await cmd.ExecuteReaderAsync();
+            do
+            {
+                while (await reader.ReadAsync())
+                {
+                }
+            }
+            while (await reader.NextResultAsync());
+        });
         var week = await Median(() => IncidentQueries.CountsAsync(db, new IncidentFilter(new DateOnly(2026, 9, 1), new DateOnly(2026, 9, 7), null, null, null, null), new DateOnly(2026, 11, 21), CancellationToken.None));
         var year = await Median(() => IncidentQueries.CountsAsync(db, new IncidentFilter(new DateOnly(2025, 10, 10), new DateOnly(2026, 10, 9), null, null, null, null), new DateOnly(2026, 11, 21), CancellationToken.None));
         Console.WriteLine($"Over {count:N0} incidents (SQLite, one reader, median of 9):");
@@ -102,9 +125,10 @@ public static class IncidentQueriesBench
         Console.WriteLine($"  list, first page, one type only:                    {typeOnly,8:0.0} ms");
         Console.WriteLine($"  list, first page, one governorate over a year:      {govYear,8:0.0} ms");
         Console.WriteLine($"  daily counts, one year, one type and governorate:   {typeYear,8:0.0} ms");
-        Console.WriteLine($"  daily counts, one week by party (from the table):   {partyWeek,8:0.0} ms");
-        Console.WriteLine($"  naive baseline, a year's counts from the table:     {naiveYear,8:0.0} ms (by party, which every incident names here)");
-        Console.WriteLine($"  target under 100 ms (rollup and list queries): {(new[] { list, filtered, period, deep, typeOnly, govYear, week, year, typeYear }.All(t => t < 100) ? "met" : "NOT met for every query")}");
+        Console.WriteLine($"  daily counts, one week by party:                    {partyWeek,8:0.0} ms");
+        Console.WriteLine($"  daily counts, one year by party:                    {partyYear,8:0.0} ms");
+        Console.WriteLine($"  naive baseline, a year's counts from the table:     {naiveYear,8:0.0} ms (the same breakdowns grouped from the incidents)");
+        Console.WriteLine($"  target under 100 ms (rollup and list queries): {(new[] { list, filtered, period, deep, typeOnly, govYear, week, year, typeYear, partyWeek, partyYear }.All(t => t < 100) ? "met" : "NOT met for every query")}");
         dir.Delete(recursive: true);
     }
 }

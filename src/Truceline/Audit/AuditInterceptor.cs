@@ -28,7 +28,17 @@ public sealed class AuditInterceptor(TimeProvider time) : SaveChangesInterceptor
         if (eventData.Context is TrucelineDb db)
         {
             BeginIfNeeded(db);
-            AppendEntries(db, LastEntry(db));
+            try
+            {
+                AppendEntries(db, LastEntry(db));
+            }
+            catch
+            {
+                // EF Core reports a failure here to no one (SaveChangesFailed is not raised for it): end the transaction
+                // begun above, and let the next writer through, before the exception goes on.
+                Rollback(db);
+                throw;
+            }
         }
         return result;
     }
@@ -38,9 +48,18 @@ public sealed class AuditInterceptor(TimeProvider time) : SaveChangesInterceptor
         if (eventData.Context is TrucelineDb db)
         {
             await BeginIfNeededAsync(db, cancellationToken);
-            // The chain's last link, whoever may read it: a writer who saw a filtered tail would fork the chain.
-            var last = await LastLinkAsync(db, cancellationToken);
-            AppendEntries(db, last);
+            try
+            {
+                // The chain's last link, whoever may read it: a writer who saw a filtered tail would fork the chain.
+                var last = await LastLinkAsync(db, cancellationToken);
+                AppendEntries(db, last);
+            }
+            catch
+            {
+                // As above: a cancelled request must not leave the writer's transaction (and gate) open.
+                Rollback(db);
+                throw;
+            }
         }
         return result;
     }
@@ -50,8 +69,14 @@ public sealed class AuditInterceptor(TimeProvider time) : SaveChangesInterceptor
         if (eventData.Context is TrucelineDb db && db.OwnedAuditTransaction is { } tx)
         {
             db.OwnedAuditTransaction = null;
-            tx.Commit();
-            tx.Dispose();
+            try
+            {
+                tx.Commit();
+            }
+            finally
+            {
+                tx.Dispose();
+            }
         }
         return result;
     }
@@ -61,8 +86,14 @@ public sealed class AuditInterceptor(TimeProvider time) : SaveChangesInterceptor
         if (eventData.Context is TrucelineDb db && db.OwnedAuditTransaction is { } tx)
         {
             db.OwnedAuditTransaction = null;
-            await tx.CommitAsync(cancellationToken);
-            await tx.DisposeAsync();
+            try
+            {
+                await tx.CommitAsync(cancellationToken);
+            }
+            finally
+            {
+                await tx.DisposeAsync();
+            }
         }
         return result;
     }

@@ -21,6 +21,25 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
 
     /// <summary>Made ready for a new user, fresh or from the pool (<see cref="DatabaseTarget.CreateContext"/>): nobody's reader,
     /// no transaction of its own, nothing to announce.</summary>
+    // A transaction the audit interceptor began and never ended (an exception EF Core reports to no interceptor) is
+    // ended with the context, so the writers' gate it holds is let go when the context goes back to the pool.
+    public override void Dispose()
+    {
+        OwnedAuditTransaction?.Dispose();
+        OwnedAuditTransaction = null;
+        base.Dispose();
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (OwnedAuditTransaction is { } tx)
+        {
+            OwnedAuditTransaction = null;
+            await tx.DisposeAsync();
+        }
+        await base.DisposeAsync();
+    }
+
     internal TrucelineDb Rent(string target)
     {
         Target = target;
@@ -244,7 +263,7 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
         b.Entity<Aid.ConsignmentEvent>().HasQueryFilter(Visibility.Filter<Aid.ConsignmentEvent>(this));
         b.Entity<Aid.AidImport>().HasQueryFilter(Visibility.Filter<Aid.AidImport>(this));
         b.Entity<Aid.AidDaily>().HasKey(d => new { d.Day, d.Crossing, d.Category, d.Stage, d.FromStage });
-        b.Entity<Incidents.IncidentDaily>().HasKey(d => new { d.Day, d.EventType, d.GovernorateCode, d.State, d.Classification });
+        b.Entity<Incidents.IncidentDaily>().HasKey(d => new { d.Day, d.EventType, d.GovernorateCode, d.State, d.Classification, d.Parties });
         b.Entity<Aid.AidStageTime>().HasKey(d => new { d.Day, d.Stage, d.Bucket });
         b.Entity<Aid.AidDailyStep>().HasKey(d => new { d.Day, d.Stage, d.FromStage });
         b.Entity<Transparency.LogEntry>().HasKey(e => e.Index);

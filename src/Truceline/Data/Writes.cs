@@ -112,28 +112,17 @@ internal sealed class GatedTransaction(IDbContextTransaction inner, SemaphoreSli
 
     public Guid TransactionId => inner.TransactionId;
 
+    // A failed commit keeps the gate: the transaction may still hold SQLite's lock until it is rolled back or disposed.
     public void Commit()
     {
-        try
-        {
-            inner.Commit();
-        }
-        finally
-        {
-            Release();
-        }
+        inner.Commit();
+        Release();
     }
 
     public async Task CommitAsync(CancellationToken cancellationToken = default)
     {
-        try
-        {
-            await inner.CommitAsync(cancellationToken);
-        }
-        finally
-        {
-            Release();
-        }
+        await inner.CommitAsync(cancellationToken);
+        Release();
     }
 
     public void Rollback()

@@ -85,7 +85,8 @@ public static class IncidentRules
         // The most frequent governorate among the best-placed reports; a tie goes to the one seen first.
         incident.GovernorateCode = tally.Governorates.Aggregate((a, b) => b.Reports > a.Reports ? b : a).Code;
         incident.SubEventType ??= reports.Select(r => r.SubEventType).FirstOrDefault(s => s is not null);
-        incident.AllegedParties = incident.AllegedParties.Concat(reports.SelectMany(r => r.AllegedParties))
+        // As the incident stores them ('|' becomes '/'), so a party already there is recognised when a report names it again.
+        incident.AllegedParties = incident.AllegedParties.Concat(reports.SelectMany(r => r.AllegedParties).Select(p => p.Replace("|", "/", StringComparison.Ordinal)))
             .Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
         incident.ReportCount += reports.Count;
         incident.SourceCount = tally.Sources.Count;
