@@ -66,17 +66,16 @@ public static class IncidentQueries
     /// The counts (dismissed left out) that the reader may see, as two breakdowns: by day and type, and by governorate
     /// and state. Without a party filter they come from the rollup table for the classifications the reader reads
     /// wholesale (public; restricted for participants; everything for the console), plus the confidential incidents the
-    /// reader may see, counted from the table when the rollup says there are any. A party filter matches the rollup's
-    /// sets of parties as it matches an incident's. Each breakdown is one grouped query, so a year costs what a week does.
+    /// reader may see, counted from the table when the rollup says there are any; with one, from the incidents (a party
+    /// is not a dimension of the rollup). Each breakdown is one grouped query, so a year costs what a week does.
     /// </summary>
     private static async Task<(List<DayType> Days, List<GovernorateState> Places)> RowsAsync(TrucelineDb db, IncidentFilter scope, DateOnly from, CancellationToken ct)
     {
-        var rollup = db.IncidentDaily.AsNoTracking().Where(d => d.State != IncidentState.Dismissed && d.Count != 0);
         if (!string.IsNullOrWhiteSpace(scope.Party))
         {
-            var pattern = Tokens.Pattern(scope.Party.Trim());
-            rollup = rollup.Where(d => EF.Functions.Like(d.Parties, pattern));
+            return await FromIncidentsAsync(scope.Apply(db.Incidents.AsNoTracking()), from, ct);
         }
+        var rollup = db.IncidentDaily.AsNoTracking().Where(d => d.State != IncidentState.Dismissed && d.Count != 0);
         if (scope.From is { } f)
         {
             rollup = rollup.Where(d => d.Day >= f);

@@ -263,7 +263,7 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
         b.Entity<Aid.ConsignmentEvent>().HasQueryFilter(Visibility.Filter<Aid.ConsignmentEvent>(this));
         b.Entity<Aid.AidImport>().HasQueryFilter(Visibility.Filter<Aid.AidImport>(this));
         b.Entity<Aid.AidDaily>().HasKey(d => new { d.Day, d.Crossing, d.Category, d.Stage, d.FromStage });
-        b.Entity<Incidents.IncidentDaily>().HasKey(d => new { d.Day, d.EventType, d.GovernorateCode, d.State, d.Classification, d.Parties });
+        b.Entity<Incidents.IncidentDaily>().HasKey(d => new { d.Day, d.EventType, d.GovernorateCode, d.State, d.Classification });
         b.Entity<Aid.AidStageTime>().HasKey(d => new { d.Day, d.Stage, d.Bucket });
         b.Entity<Aid.AidDailyStep>().HasKey(d => new { d.Day, d.Stage, d.FromStage });
         b.Entity<Transparency.LogEntry>().HasKey(e => e.Index);

@@ -151,7 +151,7 @@ public static class GroupReports
         // prepared statement, audited here as the interceptor would; then the reports' links and their entries.
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();
-        // Most incidents a report joins keep their day, governorate, readers and parties: those are written without touching the
+        // Most incidents a report joins keep their day, governorate and readers: those are written without touching the
         // columns the list's indexes and the daily rollup's trigger follow, which would otherwise be rewritten for nothing.
         var moved = changed.Where(i => Placement.Any(p => !Equals(before[i.Id][p], Summary[p].Get(i)))).ToHashSet();
         await BulkWrite.UpdateAsync(db, moved.ToList(), Summary.Select(p => p.Name).ToArray(), ct);
@@ -205,7 +205,6 @@ public static class GroupReports
     private static readonly int[] Placement = [.. new[]
     {
         nameof(Incident.OccurredOn), nameof(Incident.GovernorateCode), nameof(Incident.Classification), nameof(Incident.OwnerOrganisationId), nameof(Incident.ConfidentialTo),
-        nameof(Incident.AllegedPartiesText),
     }.Select(name => Array.FindIndex(Summary, p => p.Name == name))];
 
     /// <summary>Sets each report's incident with one prepared statement, in the caller's transaction.</summary>

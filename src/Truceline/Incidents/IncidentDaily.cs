@@ -3,9 +3,8 @@ using Truceline.Access;
 namespace Truceline.Incidents;
 
 /// <summary>
-/// How many incidents there are of a day, type, governorate ('' when not known), state, classification and set of
-/// alleged parties: kept by database triggers as incidents change (migrations 0016, 0019), read by the daily counts
-/// instead of the incidents. Not a
+/// How many incidents there are of a day, type, governorate ('' when not known), state and classification: kept by
+/// database triggers as incidents change (migration 0016), read by the daily counts instead of the incidents. Not a
 /// classified record itself: readers add the classifications they may read wholesale, and count confidential
 /// incidents from the table.
 /// </summary>
@@ -20,9 +19,6 @@ public sealed class IncidentDaily
     public IncidentState State { get; set; }
 
     public Classification Classification { get; set; }
-
-    /// <summary>The parties the incidents allege, as the incident keeps them ("|code|code|", "" for none).</summary>
-    public required string Parties { get; set; }
 
     public int Count { get; set; }
 }
