@@ -17,6 +17,7 @@ public sealed class PortalInBrowserTests
     /// the PNG Chromium took is drawn on a canvas and its dark pixels averaged.</summary>
     private static async Task<double> InkCentreAsync(IPage page, string selector)
     {
+        await page.EvaluateAsync("() => document.fonts.ready");
         var png = await page.Locator(selector).ScreenshotAsync();
         return await page.EvaluateAsync<double>("""
             async (b64) => {
@@ -59,7 +60,10 @@ public sealed class PortalInBrowserTests
             var englishInk = await InkCentreAsync(page, "main h1");
 
             await page.ClickAsync("[data-testid=languages] a[lang=ar]");
-            await page.WaitForURLAsync(new Uri(app.Address, "/").ToString());
+            // The link goes through /lang/ar and back to "/": waiting for the URL "/" could match the page being left
+            // (it once waited 30 s for a load that had already happened), so wait for the Arabic page itself.
+            await page.WaitForSelectorAsync("html[lang=ar]", new() { State = WaitForSelectorState.Attached });
+            await page.WaitForLoadStateAsync(LoadState.Load);
             Assert.Equal(("ar", "rtl"), (await page.GetAttributeAsync("html", "lang"), await page.GetAttributeAsync("html", "dir")));
             Assert.Equal(ar["Public portal"], (await page.InnerTextAsync("main h1")).Trim());
             // On the screenshot the heading's ink sits at the right, where the English one sat at the left.
