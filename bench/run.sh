@@ -16,10 +16,11 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-if [[ " $* " == *" --portal "* ]]; then
+# The portal's and intake's figures are wrk's, from its own process (the portal's baseline is nginx).
+if [[ " $* " == *" --portal "* || " $* " == *" --intake "* ]]; then
   missing=()
   command -v wrk >/dev/null || missing+=(wrk)
-  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+  if [[ " $* " == *" --portal "* ]]; then command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light); fi
   if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then
       apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

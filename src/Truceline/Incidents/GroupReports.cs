@@ -36,29 +36,81 @@ public static class GroupReports
     /// <param name="shareWriter">Between batches, wait as long as the last one held the writer: a background pass
     /// through a backlog then takes at most half the writer's time, and intake, queued behind each batch, keeps up.
     /// Without it, intake stored one group commit between each 70 ms batch, at a fifth of its rate, for the whole pass.</param>
-    public static async Task<Outcome> RunAsync(TrucelineDb db, TimeProvider time, int batch = 500, CancellationToken ct = default, bool shareWriter = false)
+    public static Task<Outcome> RunAsync(TrucelineDb db, TimeProvider time, int batch = 500, CancellationToken ct = default, bool shareWriter = false) =>
+        RunAsync(db, time, batch, ct, shareWriter, beforeWriting: null);
+
+    /// <param name="beforeWriting">Run between a batch's reading and its writing (tests: a change made in between).</param>
+    internal static async Task<Outcome> RunAsync(TrucelineDb db, TimeProvider time, int batch, CancellationToken ct, bool shareWriter, Func<Task>? beforeWriting)
     {
         var grouped = 0;
         var created = 0;
         while (true)
         {
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            var result = await Writes.InTransactionAsync(db, async () => new Common.Outcome<Outcome>(await BatchAsync(db, time, batch, ct), null), ct);
-            grouped += result.Value!.Grouped;
-            created += result.Value.NewIncidents;
-            if (result.Value.Grouped < batch)
+            // Each batch is read and decided outside the writer's lock (a WAL reader waits for no writer), then written
+            // under it if nothing it read has changed since: intake waits only for the writes, not for the reads and the
+            // matching too (about a third of a batch's time). Should something have changed, it is decided again under the lock.
+            var plan = await PlanAsync(db, time, batch, ct);
+            if (plan is null)
+            {
+                return new Outcome(grouped, created);
+            }
+            if (beforeWriting is not null)
+            {
+                await beforeWriting();
+            }
+            var writing = System.Diagnostics.Stopwatch.GetTimestamp();
+            var written = await Writes.InTransactionAsync(db, async () => await WriteAsync(db, plan, ct) ? new Common.Outcome<bool>(true, null) : Changed, ct);
+            if (!written.Succeeded)
+            {
+                var again = await Writes.InTransactionAsync(db, async () =>
+                {
+                    var locked = await PlanAsync(db, time, batch, ct);
+                    // Nothing can change under the lock: a plan made there is written as made.
+                    return locked is null || await WriteAsync(db, locked, ct) ? new Common.Outcome<Plan?>(locked, null) : Changed;
+                }, ct);
+                plan = again.Value;
+                if (plan is null)
+                {
+                    return new Outcome(grouped, created);
+                }
+            }
+            grouped += plan.Reports.Count;
+            created += plan.Created.Count;
+            if (plan.Reports.Count < batch)
             {
                 return new Outcome(grouped, created);
             }
             if (shareWriter)
             {
                 // Real time, not the application's clock: this shares the machine, it does not schedule anything.
-                await Task.Delay(System.Diagnostics.Stopwatch.GetElapsedTime(started), ct);
+                await Task.Delay(System.Diagnostics.Stopwatch.GetElapsedTime(writing), ct);
             }
         }
     }
 
-    private static async Task<Outcome> BatchAsync(TrucelineDb db, TimeProvider time, int batch, CancellationToken ct)
+    private static readonly Common.Failure Changed = Common.Failure.Conflict("Changed while grouping",
+        "An incident or report this batch read changed before the batch was written.");
+
+    /// <summary>What one batch will write, and what it was decided from (see <see cref="WriteAsync"/>).</summary>
+    internal sealed class Plan
+    {
+        public required List<Report> Reports { get; init; }
+        public required List<Incident> Created { get; init; }
+        /// <summary>The incidents that existed and gain reports, with their summaries as read.</summary>
+        public required List<Incident> Changed { get; init; }
+        public required Dictionary<Guid, object?[]> Before { get; init; }
+        public required Plans.DefaultAgreement.ByDay Agreements { get; init; }
+        /// <summary>Every incident the batch could have joined, as read: a report matched against these alone.</summary>
+        public required HashSet<(Guid Id, DateTime UpdatedAt, int ReportCount)> Joinable { get; init; }
+        public required List<string> Types { get; init; }
+        public required DateOnly From { get; init; }
+        public required DateOnly To { get; init; }
+        public required DateTime Now { get; init; }
+    }
+
+    /// <summary>Reads the next reports awaiting grouping and the incidents they could join, and decides each report's
+    /// incident and every summary; writes nothing. Null when no report awaits.</summary>
+    internal static async Task<Plan?> PlanAsync(TrucelineDb db, TimeProvider time, int batch, CancellationToken ct)
     {
         // Untracked: each report's new incident is written in one prepared statement and audited in bulk below; tracking
         // hundreds of reports cost more than writing them, at the rate intake brings them.
@@ -67,7 +119,7 @@ public static class GroupReports
             .OrderBy(r => r.Id).Take(batch).Select(Grouped).ToListAsync(ct);
         if (reports.Count == 0)
         {
-            return new Outcome(0, 0);
+            return null;
         }
         var agreements = await Plans.DefaultAgreement.ByDayAsync(db, ct);
         var now = time.GetUtcNow().UtcDateTime;
@@ -75,15 +127,13 @@ public static class GroupReports
         var types = reports.Select(r => r.EventType!).Distinct().ToList();
         var from = reports.Min(r => r.OccurredOn!.Value).AddDays(-31);
         var to = reports.Max(r => r.OccurredOn!.Value).AddDays(31);
-        // Untracked too: of the hundreds a batch could join, it changes some, and writes only those (below).
-        var open = await db.Incidents.IgnoreQueryFilters().AsNoTracking()
-            .Where(i => types.Contains(i.EventType) && i.State == IncidentState.Reported && i.OccurredOn >= from && i.OccurredOn <= to)
-            .ToListAsync(ct);
+        // Untracked too: of the hundreds a batch could join, it changes some, and writes only those.
+        var open = await JoinableQuery(db, types, from, to).ToListAsync(ct);
         var index = new IncidentIndex();
         open.ForEach(index.Add);
         var touched = new Dictionary<Guid, Incident>();
         var members = new Dictionary<Guid, List<Report>>();
-        var created = 0;
+        var created = new List<Incident>();
         foreach (var report in reports)
         {
             // The agreement in force on the day it happened, whose verification quorum applies.
@@ -108,9 +158,8 @@ public static class GroupReports
                     CreatedAt = now,
                     UpdatedAt = now,
                 };
-                db.Incidents.Add(match);
                 index.Add(match);
-                created++;
+                created.Add(match);
             }
             touched[match.Id] = match;
             report.IncidentId = match.Id;
@@ -147,28 +196,64 @@ public static class GroupReports
                 IncidentRules.Summarise(touched[id], earlier[id].Concat(members[id]).ToList(), now);
             }
         }
-        // New incidents through the context, audited by the interceptor; the summaries of those that existed with one
-        // prepared statement, audited here as the interceptor would; then the reports' links and their entries.
-        await db.SaveChangesAsync(ct);
-        db.ChangeTracker.Clear();
+        return new Plan
+        {
+            Reports = reports, Created = created, Changed = changed, Before = before, Agreements = agreements,
+            // The summaries as read, not as changed above (UpdatedAt and ReportCount of each changed one are in Before).
+            Joinable = open.Select(i => before.TryGetValue(i.Id, out var was)
+                ? (i.Id, (DateTime)was[UpdatedAtAt]!, (int)was[ReportCountAt]!)
+                : (i.Id, i.UpdatedAt, i.ReportCount)).ToHashSet(),
+            Types = types, From = from, To = to, Now = now,
+        };
+    }
+
+    /// <summary>The incidents still reported, of the given types, on days from..to: those a report could join.</summary>
+    private static IQueryable<Incident> JoinableQuery(TrucelineDb db, List<string> types, DateOnly from, DateOnly to) =>
+        db.Incidents.IgnoreQueryFilters().AsNoTracking()
+            .Where(i => types.Contains(i.EventType) && i.State == IncidentState.Reported && i.OccurredOn >= from && i.OccurredOn <= to);
+
+    /// <summary>
+    /// Writes a plan in the caller's transaction, which holds the writer's lock, if what it was decided from still holds:
+    /// the same agreements' spans, the same incidents it could join (none added, gone, moved on from "reported", or
+    /// changed: a change to an incident's summary changes its report count and time of update), and its reports still
+    /// awaiting grouping. Otherwise it returns false having written what it must not keep, and the caller rolls back.
+    /// </summary>
+    internal static async Task<bool> WriteAsync(TrucelineDb db, Plan plan, CancellationToken ct)
+    {
+        if (!(await Plans.DefaultAgreement.ByDayAsync(db, ct)).SameAs(plan.Agreements))
+        {
+            return false;
+        }
+        var joinable = await JoinableQuery(db, plan.Types, plan.From, plan.To).Select(i => new { i.Id, i.UpdatedAt, i.ReportCount }).ToListAsync(ct);
+        if (joinable.Count != plan.Joinable.Count || joinable.Any(i => !plan.Joinable.Contains((i.Id, i.UpdatedAt, i.ReportCount))))
+        {
+            return false;
+        }
+        // New incidents, the summaries of those that existed and the reports' links, each with one prepared statement,
+        // audited here as the interceptor would audit them.
+        await BulkWrite.InsertAsync(db, plan.Created, ct);
         // Most incidents a report joins keep their day, governorate and readers: those are written without touching the
         // columns the list's indexes and the daily rollup's trigger follow, which would otherwise be rewritten for nothing.
-        var moved = changed.Where(i => Placement.Any(p => !Equals(before[i.Id][p], Summary[p].Get(i)))).ToHashSet();
+        var moved = plan.Changed.Where(i => Placement.Any(p => !Equals(plan.Before[i.Id][p], Summary[p].Get(i)))).ToHashSet();
         await BulkWrite.UpdateAsync(db, moved.ToList(), Summary.Select(p => p.Name).ToArray(), ct);
-        await BulkWrite.UpdateAsync(db, changed.Where(i => !moved.Contains(i)).ToList(),
+        await BulkWrite.UpdateAsync(db, plan.Changed.Where(i => !moved.Contains(i)).ToList(),
             Summary.Where((_, p) => !Placement.Contains(p)).Select(p => p.Name).ToArray(), ct);
-        await LinkAsync(db, reports, ct);
-        var at = Audit.AuditChain.Truncate(now);
-        var audit = new List<Audit.AuditEntry>(changed.Count + reports.Count);
-        foreach (var incident in changed)
+        if (!await LinkAsync(db, plan.Reports, ct))
         {
-            var was = before[incident.Id];
+            return false;
+        }
+        var at = Audit.AuditChain.Truncate(plan.Now);
+        var audit = new List<Audit.AuditEntry>(plan.Created.Count + plan.Changed.Count + plan.Reports.Count);
+        audit.AddRange(plan.Created.Select(i => Audit.AuditInterceptor.Created(db, i, at)));
+        foreach (var incident in plan.Changed)
+        {
+            var was = plan.Before[incident.Id];
             if (Audit.AuditInterceptor.Changed(db, incident, incident.Id.ToString(), Summary.Select((p, i) => (p.Name, was[i], p.Get(incident))), at) is { } entry)
             {
                 audit.Add(entry);
             }
         }
-        foreach (var report in reports)
+        foreach (var report in plan.Reports)
         {
             if (Audit.AuditInterceptor.Changed(db, report, report.Id.ToString(), [(nameof(Report.IncidentId), null, report.IncidentId)], at) is { } entry)
             {
@@ -176,7 +261,7 @@ public static class GroupReports
             }
         }
         await Audit.AuditBulk.AppendAsync(db, audit, ct);
-        return new Outcome(reports.Count, created);
+        return true;
     }
 
     /// <summary>Only what grouping reads of a report (matching, <see cref="IncidentRules"/>, the audit entry of its link), not
@@ -201,19 +286,24 @@ public static class GroupReports
         (nameof(Incident.ConfidentialTo), i => i.ConfidentialTo), (nameof(Incident.Tally), i => i.Tally), (nameof(Incident.UpdatedAt), i => i.UpdatedAt),
     ];
 
+    private static readonly int UpdatedAtAt = Array.FindIndex(Summary, p => p.Name == nameof(Incident.UpdatedAt));
+
+    private static readonly int ReportCountAt = Array.FindIndex(Summary, p => p.Name == nameof(Incident.ReportCount));
+
     /// <summary>The positions in <see cref="Summary"/> of what the incidents' indexes and daily rollup follow.</summary>
     private static readonly int[] Placement = [.. new[]
     {
         nameof(Incident.OccurredOn), nameof(Incident.GovernorateCode), nameof(Incident.Classification), nameof(Incident.OwnerOrganisationId), nameof(Incident.ConfidentialTo),
     }.Select(name => Array.FindIndex(Summary, p => p.Name == name))];
 
-    /// <summary>Sets each report's incident with one prepared statement, in the caller's transaction.</summary>
-    private static async Task LinkAsync(TrucelineDb db, IReadOnlyList<Report> reports, CancellationToken ct)
+    /// <summary>Sets each report's incident with one prepared statement, in the caller's transaction; false if a report
+    /// was grouped (or changed) since it was read, and the caller rolls back.</summary>
+    private static async Task<bool> LinkAsync(TrucelineDb db, IReadOnlyList<Report> reports, CancellationToken ct)
     {
         var sqlite = !db.IsPostgres;
         await using var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
-        command.CommandText = "UPDATE reports SET incident_id = @incident WHERE id = @id";
+        command.CommandText = "UPDATE reports SET incident_id = @incident WHERE id = @id AND incident_id IS NULL";
         var incident = command.CreateParameter();
         incident.ParameterName = "@incident";
         var id = command.CreateParameter();
@@ -233,10 +323,10 @@ public static class GroupReports
             }
             if (await command.ExecuteNonQueryAsync(ct) != 1)
             {
-                // As EF would: the batch rolls back rather than audit a link that was not written.
-                throw new InvalidOperationException($"Report {report.Id} could not be linked to its incident: it is no longer there.");
+                return false;
             }
         }
+        return true;
     }
 
     public static bool Matches(Report r, Incident i, double distance)

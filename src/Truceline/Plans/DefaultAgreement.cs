@@ -20,6 +20,11 @@ public static class DefaultAgreement
         public Guid? For(DateOnly day) =>
             spans.Where(s => s.From is { } from && from <= day && (s.To is null || day <= s.To)).Select(s => (Guid?)s.Id).FirstOrDefault()
             ?? spans.Select(s => (Guid?)s.Id).FirstOrDefault();
+
+        /// <summary>Whether each record would attach as it would by <paramref name="other"/>: the same agreements, spanning the same days.</summary>
+        public bool SameAs(ByDay other) => spans.SequenceEqual(other.Spans);
+
+        private IReadOnlyList<(Guid Id, DateOnly? From, DateOnly? To)> Spans => spans;
     }
 
     public static async Task<ByDay> ByDayAsync(TrucelineDb db, CancellationToken ct)
