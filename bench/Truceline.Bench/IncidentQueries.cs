@@ -112,6 +112,25 @@ public static class IncidentQueriesBench
             }
             while (await reader.NextResultAsync());
         });
+        // The same for one party, as counts by party were read before the party rollup: from the incidents, with LIKE.
+        var naivePartyYear = await Median(async () =>
+        {
+            await using var c = new SqliteConnection(target.ConnectionString);
+            await c.OpenAsync();
+            await using var cmd = c.CreateCommand();
+            cmd.CommandText = """
+                SELECT occurred_on, event_type, count(*) FROM incidents WHERE state <> 'Dismissed' AND occurred_on BETWEEN '2024-10-11' AND '2026-10-09' AND alleged_parties LIKE '%|israel|%' GROUP BY occurred_on, event_type;
+                SELECT governorate_code, state, occurred_on >= '2025-10-10', count(*) FROM incidents WHERE state <> 'Dismissed' AND occurred_on BETWEEN '2024-10-11' AND '2026-10-09' AND alleged_parties LIKE '%|israel|%' GROUP BY 1, 2, 3;
+                """;
+            await using var reader = await cmd.ExecuteReaderAsync();
+            do
+            {
+                while (await reader.ReadAsync())
+                {
+                }
+            }
+            while (await reader.NextResultAsync());
+        });
         var week = await Median(() => IncidentQueries.CountsAsync(db, new IncidentFilter(new DateOnly(2026, 9, 1), new DateOnly(2026, 9, 7), null, null, null, null), new DateOnly(2026, 11, 21), CancellationToken.None));
         var year = await Median(() => IncidentQueries.CountsAsync(db, new IncidentFilter(new DateOnly(2025, 10, 10), new DateOnly(2026, 10, 9), null, null, null, null), new DateOnly(2026, 11, 21), CancellationToken.None));
         Console.WriteLine($"Over {count:N0} incidents (SQLite, one reader, median of 9):");
@@ -125,10 +144,11 @@ public static class IncidentQueriesBench
         Console.WriteLine($"  list, first page, one type only:                    {typeOnly,8:0.0} ms");
         Console.WriteLine($"  list, first page, one governorate over a year:      {govYear,8:0.0} ms");
         Console.WriteLine($"  daily counts, one year, one type and governorate:   {typeYear,8:0.0} ms");
-        Console.WriteLine($"  daily counts, one week by party (from the table):   {partyWeek,8:0.0} ms");
-        Console.WriteLine($"  daily counts, one year by party (from the table):   {partyYear,8:0.0} ms");
+        Console.WriteLine($"  daily counts, one week by party (party rollup):    {partyWeek,8:0.0} ms");
+        Console.WriteLine($"  daily counts, one year by party (party rollup):    {partyYear,8:0.0} ms");
         Console.WriteLine($"  naive baseline, a year's counts from the table:     {naiveYear,8:0.0} ms (the same breakdowns grouped from the incidents)");
-        Console.WriteLine($"  target under 100 ms (rollup and list queries): {(new[] { list, filtered, period, deep, typeOnly, govYear, week, year, typeYear }.All(t => t < 100) ? "met" : "NOT met for every query")}");
+        Console.WriteLine($"  naive baseline, a year's counts by party:           {naivePartyYear,8:0.0} ms (the same, one party, from the incidents)");
+        Console.WriteLine($"  target under 100 ms (every list and count query): {(new[] { list, filtered, period, deep, typeOnly, govYear, week, year, typeYear, partyWeek, partyYear }.All(t => t < 100) ? "met" : "NOT met for every query")}");
         dir.Delete(recursive: true);
     }
 }

@@ -64,18 +64,26 @@ public static class IncidentQueries
 
     /// <summary>
     /// The counts (dismissed left out) that the reader may see, as two breakdowns: by day and type, and by governorate
-    /// and state. Without a party filter they come from the rollup table for the classifications the reader reads
-    /// wholesale (public; restricted for participants; everything for the console), plus the confidential incidents the
-    /// reader may see, counted from the table when the rollup says there are any; with one, from the incidents (a party
-    /// is not a dimension of the rollup). Each breakdown is one grouped query, so a year costs what a week does.
+    /// and state. They come from a rollup table (<c>incident_daily</c>, or <c>incident_daily_party</c> for one party)
+    /// for the classifications the reader reads wholesale (public; restricted for participants; everything for the
+    /// console), plus the confidential incidents the reader may see, counted from the table when the rollup says there
+    /// are any. Each breakdown is one grouped query, so a year costs what a week does.
     /// </summary>
-    private static async Task<(List<DayType> Days, List<GovernorateState> Places)> RowsAsync(TrucelineDb db, IncidentFilter scope, DateOnly from, CancellationToken ct)
+    private static Task<(List<DayType> Days, List<GovernorateState> Places)> RowsAsync(TrucelineDb db, IncidentFilter scope, DateOnly from, CancellationToken ct)
     {
-        if (!string.IsNullOrWhiteSpace(scope.Party))
+        if (string.IsNullOrWhiteSpace(scope.Party))
         {
-            return await FromIncidentsAsync(scope.Apply(db.Incidents.AsNoTracking()), from, ct);
+            return RollupAsync(db, db.IncidentDaily.AsNoTracking(), scope, from, ct);
         }
-        var rollup = db.IncidentDaily.AsNoTracking().Where(d => d.State != IncidentState.Dismissed && d.Count != 0);
+        // As the list's filter matches it (Tokens.Pattern): the party trimmed, a '|' kept as '/'.
+        var party = scope.Party.Trim().Replace("|", "/", StringComparison.Ordinal);
+        return RollupAsync(db, db.IncidentDailyParty.AsNoTracking().Where(d => d.Party == party), scope, from, ct);
+    }
+
+    private static async Task<(List<DayType> Days, List<GovernorateState> Places)> RollupAsync<T>(TrucelineDb db, IQueryable<T> rollup, IncidentFilter scope, DateOnly from, CancellationToken ct)
+        where T : DailyIncidentCount
+    {
+        rollup = rollup.Where(d => d.State != IncidentState.Dismissed && d.Count != 0);
         if (scope.From is { } f)
         {
             rollup = rollup.Where(d => d.Day >= f);

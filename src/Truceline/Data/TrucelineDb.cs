@@ -159,6 +159,8 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
 
     public DbSet<Incidents.IncidentDaily> IncidentDaily => Set<Incidents.IncidentDaily>();
 
+    public DbSet<Incidents.IncidentDailyParty> IncidentDailyParty => Set<Incidents.IncidentDailyParty>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
         builder.Properties<Classification>().HaveConversion<string>();
@@ -264,6 +266,7 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
         b.Entity<Aid.AidImport>().HasQueryFilter(Visibility.Filter<Aid.AidImport>(this));
         b.Entity<Aid.AidDaily>().HasKey(d => new { d.Day, d.Crossing, d.Category, d.Stage, d.FromStage });
         b.Entity<Incidents.IncidentDaily>().HasKey(d => new { d.Day, d.EventType, d.GovernorateCode, d.State, d.Classification });
+        b.Entity<Incidents.IncidentDailyParty>().HasKey(d => new { d.Party, d.Day, d.EventType, d.GovernorateCode, d.State, d.Classification });
         b.Entity<Aid.AidStageTime>().HasKey(d => new { d.Day, d.Stage, d.Bucket });
         b.Entity<Aid.AidDailyStep>().HasKey(d => new { d.Day, d.Stage, d.FromStage });
         b.Entity<Transparency.LogEntry>().HasKey(e => e.Index);
@@ -309,6 +312,7 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
         b.Entity<Incidents.Evidence>().ToTable("evidence");
         b.Entity<Aid.AidDaily>().ToTable("aid_daily");
         b.Entity<Incidents.IncidentDaily>().ToTable("incident_daily");
+        b.Entity<Incidents.IncidentDailyParty>().ToTable("incident_daily_party");
         b.Entity<Aid.AidStageTime>().ToTable("aid_stage_times");
         b.Entity<Aid.AidDailyStep>().ToTable("aid_daily_steps");
         b.Entity<Transparency.LogEntry>().ToTable("log_entries");

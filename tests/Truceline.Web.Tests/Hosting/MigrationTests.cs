@@ -61,6 +61,50 @@ public sealed class MigrationTests
         Assert.Contains($"schema is current (version {Migrator.Latest(target.Provider)})", again.Output);
     }
 
+    /// <summary>
+    /// Migration 0019 (the parties as a dimension of incident_daily) landed on main and was withdrawn: a database that
+    /// applied it has another incident_daily and other triggers. 0020 rebuilds the rollup, so such a database ends with
+    /// the same tables as any other, its counts right, and the triggers of today keeping them.
+    /// </summary>
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task ADatabaseThatAppliedTheWithdrawnMigrationGetsTheRollupsOfToday(string db)
+    {
+        var target = Databases.Fresh(db);
+        await Migrator.MigrateAsync(target, targetVersion: 18);
+        var at = new DateTime(2026, 11, 1, 12, 0, 0, DateTimeKind.Utc);
+        async Task InsertIncident(System.Data.Common.DbConnection connection, Guid id, string parties, string type) =>
+            await Exec(connection, target, """
+                INSERT INTO incidents (id, agreement_id, state, occurred_on, latitude, longitude, geo_precision, governorate_code, event_type, sub_event_type,
+                    alleged_parties, report_count, source_count, confidence, confidence_reasons, created_at, updated_at, classification, owner_organisation_id, confidential_to)
+                VALUES (@id, NULL, 'Reported', @day, 31.4, 34.4, 1, 'PS0270', @type, NULL, @parties, 1, 1, 'Low', '[]', @at, @at, 'Restricted', NULL, NULL)
+                """, ("id", id), ("day", new DateOnly(2026, 11, 1)), ("type", type), ("parties", parties), ("at", at));
+        var gone = Guid.CreateVersion7();
+        await using (var connection = OpenConnection(target))
+        {
+            await connection.OpenAsync();
+            await InsertIncident(connection, Guid.CreateVersion7(), "|israel|", "Shelling");
+            await InsertIncident(connection, Guid.CreateVersion7(), "|hamas||israel|", "Shelling");
+            await Exec(connection, target, await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Hosting", "Withdrawn",
+                $"0019_incident_daily_parties.{(target.Provider == DbProvider.Postgres ? "postgres" : "sqlite")}.sql")));
+            await Exec(connection, target, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (19, '0019_incident_daily_parties.sql', '2026-11-21')");
+            await InsertIncident(connection, gone, "", "Gunfire"); // kept by the withdrawn triggers
+        }
+
+        await Migrator.MigrateAsync(target);
+        await using (var connection = OpenConnection(target))
+        {
+            await connection.OpenAsync();
+            await InsertIncident(connection, Guid.CreateVersion7(), "|hamas|", "Gunfire"); // kept by today's triggers
+            await Exec(connection, target, "DELETE FROM incidents WHERE id = @id", ("id", gone));
+        }
+        await using var ctx = target.CreateContext(TimeProvider.System);
+        ctx.Viewer = Viewer.System("test");
+        var daily = (await ctx.IncidentDaily.Where(d => d.Count != 0).ToListAsync()).Select(d => $"{d.EventType} {d.Count}").Order();
+        Assert.Equal(["Gunfire 1", "Shelling 2"], daily);
+        var byParty = (await ctx.IncidentDailyParty.Where(d => d.Count != 0).ToListAsync()).Select(d => $"{d.Party} {d.EventType} {d.Count}").Order();
+        Assert.Equal(["hamas Gunfire 1", "hamas Shelling 1", "israel Shelling 2"], byParty);
+    }
+
     private static System.Data.Common.DbConnection OpenConnection(DatabaseTarget target) => target.Provider == DbProvider.Sqlite
         ? new Microsoft.Data.Sqlite.SqliteConnection(target.ConnectionString)
         : new Npgsql.NpgsqlConnection(target.ConnectionString);

@@ -16,8 +16,11 @@ public sealed class IncidentCountsTests
     private static string Report(string type, double lat, double lon, string day, string party = "israel") =>
         $$"""
         {"clientId":"{{Guid.NewGuid():N}}","sourceType":"monitorPatrol","occurredOn":"{{day}}","latitude":{{lat.ToString(System.Globalization.CultureInfo.InvariantCulture)}},
-         "longitude":{{lon.ToString(System.Globalization.CultureInfo.InvariantCulture)}},"geoPrecision":1,"eventType":"{{type}}","allegedParties":["{{party}}"]}
+         "longitude":{{lon.ToString(System.Globalization.CultureInfo.InvariantCulture)}},"geoPrecision":1,"eventType":"{{type}}","allegedParties":[{{System.Text.Json.JsonSerializer.Serialize(party)}}]}
         """;
+
+    /// <summary>A party named with what a trigger splitting the list could trip on: quotes, a backslash, a control character, a '|' (kept as '/').</summary>
+    private const string OddParty = "Armed group \"A\\B\" \t|x";
 
     /// <summary>The rollup's rows with a count, against the same grouping computed from the incidents themselves.</summary>
     private static async Task AssertRollupMatchesAsync(TestApp app)
@@ -29,6 +32,26 @@ public sealed class IncidentCountsTests
                 .Select(g => new { g.Key, Count = g.Count() }).ToListAsync())
             .Select(g => $"{g.Key.OccurredOn:yyyy-MM-dd} {g.Key.EventType} {g.Key.GovernorateCode ?? ""} {g.Key.State} {g.Key.Classification} {g.Count}").Order().ToList();
         Assert.Equal(direct, rollup);
+
+        // By party: each party an incident names counts it once (this test's parties differ in more than case).
+        var byParty = (await ctx.IncidentDailyParty.Where(d => d.Count != 0).ToListAsync())
+            .Select(d => $"{d.Party} {d.Day:yyyy-MM-dd} {d.EventType} {d.GovernorateCode} {d.State} {d.Classification} {d.Count}").Order().ToList();
+        var directByParty = (await ctx.Incidents.IgnoreQueryFilters().ToListAsync())
+            .SelectMany(i => i.AllegedParties.Distinct().Select(p => (Party: p, i.OccurredOn, i.EventType, Governorate: i.GovernorateCode ?? "", i.State, i.Classification)))
+            .GroupBy(r => r).Select(g => $"{g.Key.Party} {g.Key.OccurredOn:yyyy-MM-dd} {g.Key.EventType} {g.Key.Governorate} {g.Key.State} {g.Key.Classification} {g.Count()}")
+            .Order().ToList();
+        Assert.Equal(directByParty, byParty);
+        Assert.NotEmpty(byParty);
+    }
+
+    /// <summary>The counts filtered by a party (from the party rollup) agree with the list filtered by it (from the incidents).</summary>
+    private static async Task<int> PartyTotalAsync(HttpClient client, string party)
+    {
+        var counts = await CountsAsync(client, $"&party={Uri.EscapeDataString(party)}");
+        var listed = (await client.GetFromJsonAsync<IncidentPage>($"/api/v1/incidents?limit=500&from=2026-11-15&to=2026-11-21&party={Uri.EscapeDataString(party)}", Json.Options))!
+            .Items.Count(i => i.State != "dismissed");
+        Assert.Equal(listed, counts.Total);
+        return counts.Total;
     }
 
     private static async Task<IncidentCounts> CountsAsync(HttpClient client, string query = "") =>
@@ -93,9 +116,16 @@ public sealed class IncidentCountsTests
         Assert.Equal((4, 1), (counts.Total, counts.PreviousTotal));
         Assert.Equal([("Gunfire", 2, 0), ("Shelling", 2, 1)], counts.ByType.Select(r => (r.Key, r.Count, r.Previous)));
         Assert.Equal(("reported", 4), (counts.ByState.Single().Key, counts.ByState.Single().Count));
-        // The party filter counts from the incidents: every incident names israel, one also hamas.
-        Assert.Equal((4, 1, 0), ((await CountsAsync(coordinator, "&party=israel")).Total, (await CountsAsync(coordinator, "&party=hamas")).Total,
-            (await CountsAsync(coordinator, "&party=isra")).Total));
+        // The party filter reads the party rollup: every incident names israel, one also hamas; part of a name matches nothing.
+        Assert.Equal((4, 1, 0), (await PartyTotalAsync(coordinator, "israel"), await PartyTotalAsync(coordinator, "hamas"), await PartyTotalAsync(coordinator, "isra")));
+        Assert.Equal((1, 0), ((await CountsAsync(coordinator, "&party=israel")).PreviousTotal, (await CountsAsync(coordinator, "&party=hamas")).PreviousTotal));
+        // Letters in another case: as the list's filter has it on each engine (LIKE ignores ASCII case on SQLite only).
+        Assert.Equal(db == "sqlite" ? 4 : 0, await PartyTotalAsync(coordinator, "ISRAEL"));
+        // A party whose name holds quotes, a backslash, a tab and a '|' is one party, counted as the list counts it.
+        Assert.Equal(HttpStatusCode.Created, (await monitor.PostAsync("/api/v1/reports", new StringContent(Report("Gunfire", 31.2875, 34.2515, "2026-11-19", OddParty), Encoding.UTF8, "application/json"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await coordinator.PostAsync("/api/v1/incidents/grouping", null)).StatusCode);
+        await AssertRollupMatchesAsync(app);
+        Assert.Equal((1, 4), (await PartyTotalAsync(coordinator, OddParty), await PartyTotalAsync(coordinator, "israel")));
         Assert.Equal(2, (await CountsAsync(coordinator, "&eventType=Shelling")).Total);
 
         // The list walks them the most recent day first, two at a time, each once.
@@ -127,11 +157,15 @@ public sealed class IncidentCountsTests
         Assert.True(split.IsSuccessStatusCode, await split.Content.ReadAsStringAsync());
         await AssertRollupMatchesAsync(app);
         Assert.Equal(4, (await CountsAsync(coordinator)).Total);
+        // The report split off is the last to arrive, the odd party's: its incident names no one else, the rest still israel.
+        Assert.Equal((1, 3), (await PartyTotalAsync(coordinator, OddParty), await PartyTotalAsync(coordinator, "israel")));
 
         // Classification: the public counts only what is public; a confidential incident counts for the organisations it names.
         using var donor = app.Client(Role.Donor);
         Assert.Equal(0, (await CountsAsync(donor)).Total);
-        var shelling = incidents.Where(i => i.EventType == "Shelling" && i.OccurredOn == new DateOnly(2026, 11, 18)).Select(i => i.Id).ToList();
+        // The one naming israel alone made public, the one also naming hamas confidential (their ids order them at random).
+        var shelling = incidents.Where(i => i.EventType == "Shelling" && i.OccurredOn == new DateOnly(2026, 11, 18))
+            .OrderBy(i => i.AllegedParties.Contains("hamas")).Select(i => i.Id).ToList();
         await using (var ctx = app.OpenDb())
         {
             var first = await ctx.Incidents.FindAsync(shelling[0]);
@@ -144,6 +178,7 @@ public sealed class IncidentCountsTests
         await AssertRollupMatchesAsync(app);
         Assert.Equal(1, (await CountsAsync(donor)).Total);
         Assert.Equal(3, (await CountsAsync(coordinator)).Total);
+        Assert.Equal((1, 0, 2), (await PartyTotalAsync(donor, "israel"), await PartyTotalAsync(donor, "hamas"), await PartyTotalAsync(coordinator, "israel")));
         await using (var ctx = app.OpenDb())
         {
             var second = await ctx.Incidents.FindAsync(shelling[1]);
@@ -151,6 +186,7 @@ public sealed class IncidentCountsTests
             await ctx.SaveChangesAsync();
         }
         Assert.Equal(4, (await CountsAsync(coordinator)).Total);
+        Assert.Equal((3, 1), (await PartyTotalAsync(coordinator, "israel"), await PartyTotalAsync(coordinator, "hamas")));
         Assert.Equal(4, (await CountsAsync(app.Client(Role.Administrator))).Total);
         // Another organisation's, naming the coordinator's organisation among its readers: counted for it too.
         await using (var ctx = app.OpenDb())
@@ -164,6 +200,7 @@ public sealed class IncidentCountsTests
         using (var outsider = await app.ClientOfNewOrganisationAsync(Role.Coordinator, "Another centre (simulated)"))
         {
             Assert.Equal(3, (await CountsAsync(outsider)).Total); // participates, but is not a reader of the confidential one
+            Assert.Equal((2, 0), (await PartyTotalAsync(outsider, "israel"), await PartyTotalAsync(outsider, "hamas")));
         }
 
         // Even a row deleted behind the application's back is followed: the database keeps the rollup, not the code.
