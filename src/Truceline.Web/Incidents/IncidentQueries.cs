@@ -33,7 +33,7 @@ public sealed record IncidentFilter(DateOnly? From, DateOnly? To, string? EventT
         if (!string.IsNullOrWhiteSpace(Party))
         {
             var pattern = Tokens.Pattern(Party.Trim());
-            query = query.Where(i => EF.Functions.Like(i.AllegedPartiesText, pattern));
+            query = query.Where(i => EF.Functions.Like(i.AllegedPartiesText, pattern, Tokens.LikeEscape));
         }
         return query;
     }

@@ -167,12 +167,19 @@ public sealed class Reply : IClassified, Audit.IAuditSubject
     public string AuditSubject => $"Incident:{IncidentId}";
 }
 
-/// <summary>A list stored as "|a|b|": one element matches exactly with LIKE '%|a|%' on both databases.</summary>
+/// <summary>
+/// A list stored as "|a|b|": one element matches exactly with LIKE '%|a|%' ESCAPE '\' on both databases (SQLite's LIKE
+/// ignoring ASCII case). The element's own '%', '_' and '\' are escaped, so they match only themselves.
+/// </summary>
 public static class Tokens
 {
+    /// <summary>The escape character <see cref="Pattern"/> uses, to pass to <c>EF.Functions.Like</c>.</summary>
+    public const string LikeEscape = "\\";
+
     public static string Join(IEnumerable<string> items) => string.Concat(items.Select(i => $"|{i.Replace("|", "/", StringComparison.Ordinal)}|"));
 
     public static List<string> Split(string text) => [.. text.Split('|', StringSplitOptions.RemoveEmptyEntries)];
 
-    public static string Pattern(string item) => $"%|{item.Replace("|", "/", StringComparison.Ordinal)}|%";
+    public static string Pattern(string item) =>
+        $"%|{item.Replace("|", "/", StringComparison.Ordinal).Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal)}|%";
 }

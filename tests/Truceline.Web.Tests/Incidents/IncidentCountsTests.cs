@@ -118,6 +118,8 @@ public sealed class IncidentCountsTests
         Assert.Equal(("reported", 4), (counts.ByState.Single().Key, counts.ByState.Single().Count));
         // The party filter reads the party rollup: every incident names israel, one also hamas; part of a name matches nothing.
         Assert.Equal((4, 1, 0), (await PartyTotalAsync(coordinator, "israel"), await PartyTotalAsync(coordinator, "hamas"), await PartyTotalAsync(coordinator, "isra")));
+        // LIKE's wildcards in a party's name match only themselves, in the list as in the counts.
+        Assert.Equal((0, 0, 0), (await PartyTotalAsync(coordinator, "isr%"), await PartyTotalAsync(coordinator, "israe_"), await PartyTotalAsync(coordinator, "%")));
         Assert.Equal((1, 0), ((await CountsAsync(coordinator, "&party=israel")).PreviousTotal, (await CountsAsync(coordinator, "&party=hamas")).PreviousTotal));
         // Letters in another case: as the list's filter has it on each engine (LIKE ignores ASCII case on SQLite only).
         Assert.Equal(db == "sqlite" ? 4 : 0, await PartyTotalAsync(coordinator, "ISRAEL"));

@@ -144,7 +144,7 @@ public sealed class ProvisionModel(TrucelineDb db, TimeProvider time) : PageMode
         OtherProvisions = snapshot.Provisions.Where(p => p.Id != id).ToList();
         var pattern = Truceline.Incidents.Tokens.Pattern(Detail.Code);
         Incidents = (await db.Findings.AsNoTracking()
-                .Where(f => EF.Functions.Like(f.ProvisionsText, pattern))
+                .Where(f => EF.Functions.Like(f.ProvisionsText, pattern, Truceline.Incidents.Tokens.LikeEscape))
                 .Join(db.Incidents.Where(i => i.AgreementId == snapshot.Agreement.Id), f => f.IncidentId, i => i.Id, (f, i) => new { i, f.Conclusion })
                 .ToListAsync(ct))
             .GroupBy(x => x.i.Id).Select(g => (g.First().i, string.Join(", ", g.Select(x => x.Conclusion.ToString()).Distinct()))).ToList();
