@@ -244,6 +244,9 @@ public static class TrucelineApp
     {
         404 => $"Nothing is at {http.Request.Path}.",
         405 => $"{http.Request.Method} is not allowed on {http.Request.Path}.",
+        413 => http.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IRequestSizeLimitMetadata>()?.MaxRequestBodySize is { } limit
+            ? $"The request body is too large: {http.Request.Path} accepts at most {limit} bytes ({limit / 1024 / 1024.0:0.#} MiB)."
+            : "The request body is too large for this endpoint.",
         415 => "Send the request body as application/json.",
         _ => ReasonPhrase(http.Response.StatusCode),
     };

@@ -19,6 +19,11 @@ public sealed record ReportView(
 
 public sealed record ReportPage(IReadOnlyList<ReportView> Items, string? Next);
 
+/// <summary>What became of one report of a batch, in the order sent: created, or the first one with its client id.</summary>
+public sealed record ReportReceipt(Guid Id, string? ClientId, bool Created, string? Governorate);
+
+public sealed record ReportBatchAnswer(int Created, int AlreadyStored, IReadOnlyList<ReportReceipt> Items);
+
 public static class ReportsApi
 {
     private static readonly JsonSerializerOptions PlaceJson = new(JsonSerializerDefaults.Web)
@@ -32,6 +37,9 @@ public static class ReportsApi
             .RequireAuthorization(p => p.AddAuthenticationSchemes(BearerTokenHandler.SchemeName).RequireAuthenticatedUser());
         api.MapPost("/reports", PostReport).RequireAuthorization(Permissions.Policy(Permission.SubmitReports))
             .WithSummary("Submit a report; a retry with the same clientId returns the first report (200) and stores nothing");
+        api.MapPost("/reports/batch", PostReports).RequireAuthorization(Permissions.Policy(Permission.SubmitReports))
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxBatchBytes))
+            .WithSummary($"Submit up to {SubmitReports.MaxBatch} reports at once ({{\"reports\": [...]}}): all stored in one transaction, or none if any is refused");
         api.MapGet("/reports/{id:guid}", GetReport).WithSummary("A report you may see; the source's identity only for coordinators and verifiers");
         api.MapGet("/reports", ListReports).WithSummary("Reports you may see, newest first, by keyset pages (?cursor=)");
         api.MapPut("/reports/{id:guid}/structure", PutStructure).RequireAuthorization(Permissions.Policy(Permission.StructureReports))
@@ -65,6 +73,23 @@ public static class ReportsApi
         var (report, created) = (outcome.Value!.Report, outcome.Value.Created);
         var view = View(report, user, personalData);
         return created ? TypedResults.Created($"/api/v1/reports/{report.Id}", view) : TypedResults.Ok(view);
+    }
+
+    /// <summary>A thousand reports of ordinary length take about 0.5 MiB; a batch of long descriptions is sent in parts.</summary>
+    public const int MaxBatchBytes = 16 * 1024 * 1024;
+
+    public static async Task<Results<Ok<ReportBatchAnswer>, ProblemHttpResult>> PostReports(
+        SubmitReports.Request body, ClaimsPrincipal user, TrucelineDb db, ZoneCatalog zones, PersonalData personalData, ReportIntake intake, TimeProvider time, CancellationToken ct)
+    {
+        var viewer = user.ToViewer();
+        var outcome = await SubmitReports.RunAsync(db, zones, personalData, body, new SubmitReport.Submitter(Channel.Api, viewer.UserId, viewer.OrganisationId), time, intake, ct);
+        if (!outcome.Succeeded)
+        {
+            return outcome.Failure!.ToProblem();
+        }
+        var items = outcome.Value!.Select(r => new ReportReceipt(r.Report.Id, r.Report.ClientId, r.Created, r.Report.GovernorateCode)).ToList();
+        var created = items.Count(i => i.Created);
+        return TypedResults.Ok(new ReportBatchAnswer(created, items.Count - created, items));
     }
 
     public static async Task<Results<Ok<ReportView>, ProblemHttpResult>> GetReport(Guid id, ClaimsPrincipal user, TrucelineDb db, PersonalData personalData, CancellationToken ct) =>

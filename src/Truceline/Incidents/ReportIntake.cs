@@ -62,7 +62,18 @@ public sealed class ReportIntake : IAsyncDisposable
         return failures;
     }
 
-    private async Task<IReadOnlyList<Outcome<SubmitReport.Result>>> CommitAsync(IReadOnlyList<Placed> placed)
+    /// <summary>
+    /// Stores the reports a client sent together (<see cref="SubmitReports"/>) in one transaction of their own, or none
+    /// of them: if any is refused (placed outside the area against zones changed since, or a client id another account
+    /// used), nothing is stored and the answers say which.
+    /// </summary>
+    public Task<IReadOnlyList<Outcome<SubmitReport.Result>>> StoreAllAsync(IReadOnlyList<Report> reports, string zonesVersion) =>
+        WriteAsync(reports.Select(r => new Placed(r, zonesVersion)).ToList(), allOrNothing: true);
+
+    private Task<IReadOnlyList<Outcome<SubmitReport.Result>>> CommitAsync(IReadOnlyList<Placed> placed) => WriteAsync(placed, allOrNothing: false);
+
+    /// <param name="allOrNothing">Commits only if every report is stored or is a retry; otherwise rolls back.</param>
+    private async Task<IReadOnlyList<Outcome<SubmitReport.Result>>> WriteAsync(IReadOnlyList<Placed> placed, bool allOrNothing)
     {
         await using var db = Open();
         await using var tx = await Writes.BeginAsync(db);
@@ -98,6 +109,10 @@ public sealed class ReportIntake : IAsyncDisposable
                 known[(report.Channel, newId)] = report;
             }
             answers.Add(new Outcome<SubmitReport.Result>(new SubmitReport.Result(report, true), null));
+        }
+        if (allOrNothing && answers.Any(a => !a.Succeeded))
+        {
+            return answers; // rolled back as the transaction is disposed
         }
         // Written with one prepared statement and audited in bulk (the entries the interceptor writes for a report added
         // through the context): saving a batch through the context cost more than everything else the writer does.

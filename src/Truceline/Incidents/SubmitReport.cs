@@ -56,34 +56,7 @@ public static class SubmitReport
         // Through the intake writer, the zones as last loaded: the writer checks their version once per batch, in its
         // transaction, and places again any report placed with zones changed since (one query a batch, not one a report).
         await (intake is null ? zones.CurrentAsync(db, ct) : zones.LoadedAsync(db, ct));
-        var report = new Report
-        {
-            Channel = submitter.Channel,
-            ClientId = string.IsNullOrWhiteSpace(request.ClientId) ? null : request.ClientId.Trim(),
-            ReceivedAt = now,
-            SubmittedByUserId = submitter.UserId,
-            SubmittedByOrganisationId = submitter.OrganisationId,
-            SourceType = request.SourceType!.Value,
-            SourceIdentity = personalData.Protect(request.SourceIdentity?.Trim()),
-            SourceFingerprint = personalData.Fingerprint(request.SourceIdentity),
-            Source = Trim(request.Source),
-            Structured = true,
-            OccurredOn = request.OccurredOn,
-            OccurredAt = request.OccurredTime is { } t ? request.OccurredOn!.Value.ToDateTime(t, DateTimeKind.Utc) : null,
-            TimePrecision = request.TimePrecision ?? 1,
-            Latitude = request.Latitude,
-            Longitude = request.Longitude,
-            GeoPrecision = request.GeoPrecision ?? 1,
-            PlaceName = Trim(request.PlaceName),
-            EventType = Trim(request.EventType),
-            SubEventType = Trim(request.SubEventType),
-            Description = Trim(request.Description),
-            AllegedParties = request.AllegedParties?.Select(p => p.Trim()).Where(p => p.Length > 0).Distinct().ToList() ?? [],
-            Fatalities = request.Fatalities,
-            Classification = request.Classification ?? Classification.Restricted,
-            OwnerOrganisationId = submitter.OrganisationId,
-            SubmittedByName = db.Viewer.Name,
-        };
+        var report = Build(db, personalData, request, submitter, now);
         var placed = Place(report, zones);
         if (!placed.Succeeded)
         {
@@ -91,6 +64,36 @@ public static class SubmitReport
         }
         return intake is null ? await StoreAsync(db, report, ct) : await intake.StoreAsync(report, placed.Value!);
     }
+
+    /// <summary>The report a valid request makes, not yet placed against the zones nor stored.</summary>
+    internal static Report Build(TrucelineDb db, PersonalData personalData, Request request, Submitter submitter, DateTime now) => new()
+    {
+        Channel = submitter.Channel,
+        ClientId = string.IsNullOrWhiteSpace(request.ClientId) ? null : request.ClientId.Trim(),
+        ReceivedAt = now,
+        SubmittedByUserId = submitter.UserId,
+        SubmittedByOrganisationId = submitter.OrganisationId,
+        SourceType = request.SourceType!.Value,
+        SourceIdentity = personalData.Protect(request.SourceIdentity?.Trim()),
+        SourceFingerprint = personalData.Fingerprint(request.SourceIdentity),
+        Source = Trim(request.Source),
+        Structured = true,
+        OccurredOn = request.OccurredOn,
+        OccurredAt = request.OccurredTime is { } t ? request.OccurredOn!.Value.ToDateTime(t, DateTimeKind.Utc) : null,
+        TimePrecision = request.TimePrecision ?? 1,
+        Latitude = request.Latitude,
+        Longitude = request.Longitude,
+        GeoPrecision = request.GeoPrecision ?? 1,
+        PlaceName = Trim(request.PlaceName),
+        EventType = Trim(request.EventType),
+        SubEventType = Trim(request.SubEventType),
+        Description = Trim(request.Description),
+        AllegedParties = request.AllegedParties?.Select(p => p.Trim()).Where(p => p.Length > 0).Distinct().ToList() ?? [],
+        Fatalities = request.Fatalities,
+        Classification = request.Classification ?? Classification.Restricted,
+        OwnerOrganisationId = submitter.OrganisationId,
+        SubmittedByName = db.Viewer.Name,
+    };
 
     /// <summary>
     /// Places the report against the zones and lines in force on its day, or refuses a place outside the area (422).
@@ -142,60 +145,62 @@ public static class SubmitReport
     /// <summary>The latest date it is anywhere now (UTC+14): a date after it is in the future everywhere.</summary>
     public static DateOnly LatestToday(TimeProvider time) => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime.AddHours(14));
 
-    public static FieldErrors Validate(Request r, DateOnly today)
+    public static FieldErrors Validate(Request r, DateOnly today) => Validate(r, today, new FieldErrors(), "");
+
+    /// <param name="path">Put before each field's name: "reports[3]." for the fourth report of a batch.</param>
+    public static FieldErrors Validate(Request r, DateOnly today, FieldErrors errors, string path)
     {
-        var errors = new FieldErrors();
         if (r.ClientId is { Length: > 128 })
         {
-            errors.Add("clientId", "must be at most 128 characters");
+            errors.Add(path + "clientId", "must be at most 128 characters");
         }
         if (r.SourceType is null)
         {
-            errors.Add("sourceType", "is required: monitorPatrol, partyLiaison, civilian, media or sensor");
+            errors.Add(path + "sourceType", "is required: monitorPatrol, partyLiaison, civilian, media or sensor");
         }
         if (r.OccurredOn is null)
         {
-            errors.Add("occurredOn", "is required (YYYY-MM-DD)");
+            errors.Add(path + "occurredOn", "is required (YYYY-MM-DD)");
         }
         else if (r.OccurredOn > today)
         {
-            errors.Add("occurredOn", "cannot be in the future");
+            errors.Add(path + "occurredOn", "cannot be in the future");
         }
         if (r.TimePrecision is < 1 or > 3)
         {
-            errors.Add("timePrecision", "must be 1 (day known), 2 (week) or 3 (month)");
+            errors.Add(path + "timePrecision", "must be 1 (day known), 2 (week) or 3 (month)");
         }
         if (r.GeoPrecision is < 1 or > 3)
         {
-            errors.Add("geoPrecision", "must be 1 (exact), 2 (near a named place) or 3 (region)");
+            errors.Add(path + "geoPrecision", "must be 1 (exact), 2 (near a named place) or 3 (region)");
         }
         if (r.Latitude is not { } lat || !double.IsFinite(lat) || lat is < -90 or > 90)
         {
-            errors.Add("latitude", "is required, in decimal degrees between -90 and 90");
+            errors.Add(path + "latitude", "is required, in decimal degrees between -90 and 90");
         }
         if (r.Longitude is not { } lon || !double.IsFinite(lon) || lon is < -180 or > 180)
         {
-            errors.Add("longitude", "is required, in decimal degrees between -180 and 180");
+            errors.Add(path + "longitude", "is required, in decimal degrees between -180 and 180");
         }
         if (string.IsNullOrWhiteSpace(r.EventType))
         {
-            errors.Add("eventType", "is required (for example: Explosions/Remote violence, Battles, Violence against civilians)");
+            errors.Add(path + "eventType", "is required (for example: Explosions/Remote violence, Battles, Violence against civilians)");
         }
         foreach (var (field, value, max) in new[] { ("eventType", r.EventType, 100), ("subEventType", r.SubEventType, 100), ("placeName", r.PlaceName, 200),
             ("source", r.Source, 500), ("sourceIdentity", r.SourceIdentity, 500), ("description", r.Description, 10_000) })
         {
             if (value?.Length > max)
             {
-                errors.Add(field, $"must be at most {max} characters");
+                errors.Add(path + field, $"must be at most {max} characters");
             }
         }
         if (r.Fatalities is < 0 or > 100_000)
         {
-            errors.Add("fatalities", "must be between 0 and 100000");
+            errors.Add(path + "fatalities", "must be between 0 and 100000");
         }
         if (r.AllegedParties is { Count: > 20 } || r.AllegedParties?.Any(p => p.Length > 100) == true)
         {
-            errors.Add("allegedParties", "at most 20 parties of at most 100 characters");
+            errors.Add(path + "allegedParties", "at most 20 parties of at most 100 characters");
         }
         return errors;
     }
