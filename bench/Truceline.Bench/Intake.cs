@@ -35,6 +35,9 @@ public static class Intake
 
     private const int WarmUpSeconds = 10;
 
+    /// <summary>Reports a request to the batch endpoint, and how many such requests are in flight.</summary>
+    private const int BatchSize = 1000, BatchConnections = 4;
+
     public static async Task RunAsync(int reports = 10_000, int concurrency = 32)
     {
         var dir = Directory.CreateTempSubdirectory("truceline-intake-");
@@ -106,6 +109,8 @@ public static class Intake
         long backlog = 0;
         TimeSpan? cleared = null;
         long storedByWrk = 0;
+        PortalBench.WrkResult? wrkBatch = null;
+        long storedByBatch = 0, batchBacklog = 0;
         if (!inProcess)
         {
             long Stored() => PortalBench.CountRows(Path.Combine(dir.FullName, "intake.db"), "reports");
@@ -138,6 +143,25 @@ public static class Intake
                 await Task.Delay(250);
             }
             cleared = Ungrouped() == 0 ? clearing.Elapsed : null;
+
+            // The batch endpoint, as a device emptying its queue sends it: 1,000 reports a request, as the baseline
+            // commits 1,000 rows a transaction; fewer connections, each request a thousand times the work.
+            async Task<string> BatchScript(string run)
+            {
+                var lua = Path.Combine(dir.FullName, $"batch-{run}.lua");
+                await File.WriteAllTextAsync(lua, $"towns = {{{towns}}}\ntypes = {{{types}}}\ncounter = 0\nrequest = function()\n  local parts = {{}}\n"
+                    + $"  for k = 1, {BatchSize} do\n    counter = counter + 1\n    local town = towns[math.random(#towns)]\n"
+                    + "    parts[k] = string.format('{\"clientId\":\"" + run + "-%d\",\"sourceType\":\"monitorPatrol\",\"occurredOn\":\"2026-10-%02d\",\"latitude\":%.6f,\"longitude\":%.6f,\"eventType\":\"%s\",\"description\":\"simulated bench report\"}', counter, math.random(30), town[1] + (math.random() - 0.5) * 0.006, town[2] + (math.random() - 0.5) * 0.006, types[math.random(#types)])\n"
+                    + "  end\n  local body = '{\"reports\":[' .. table.concat(parts, ',') .. ']}'\n"
+                    + $"  return wrk.format(\"POST\", \"/api/v1/reports/batch\", {{[\"Content-Type\"] = \"application/json\", [\"Authorization\"] = \"Bearer {token}\"}}, body)\nend\n");
+                return lua;
+            }
+            var batchUrl = new Uri(new Uri(address), "/api/v1/reports/batch").ToString();
+            PortalBench.Wrk(batchUrl, WarmUpSeconds, BatchConnections, await BatchScript("batch-warm"));
+            var beforeBatch = Stored();
+            wrkBatch = PortalBench.Wrk(batchUrl, WrkSeconds, BatchConnections, await BatchScript("batch"));
+            storedByBatch = Stored() - beforeBatch;
+            batchBacklog = Ungrouped();
             // For scale: the cheapest authenticated request (the token checked, the user read), the same connections.
             var meLua = Path.Combine(dir.FullName, "me.lua");
             await File.WriteAllTextAsync(meLua, $"wrk.headers[\"Authorization\"] = \"Bearer {token}\"\n");
@@ -182,6 +206,11 @@ public static class Intake
                 + (cleared is { } c ? $"all grouped {c.TotalSeconds:0.0} s later" : "NOT all grouped within 120 s"));
             Console.WriteLine($"  for scale: GET /api/v1/me (token checked, user read), wrk, 10 s:             {wrkMe!.Rps,10:N0} requests/s, p50 {wrkMe.P50:0.0} ms, p99 {wrkMe.P99:0.0} ms");
             Console.WriteLine($"  ratio to the baseline {wrk.Rps / baseline:0.000}; targets: >= 2,000/s {(wrk.Rps >= 2000 ? "met" : "NOT met")}, >= half the baseline {(wrk.Rps >= baseline / 2 ? "met" : "NOT met")}");
+            var batchRate = wrkBatch!.Rps * BatchSize;
+            Console.WriteLine($"  POST /api/v1/reports/batch, {BatchSize:N0} reports a request, {BatchConnections} connections, wrk ({WrkSeconds} s): {batchRate,10:N0} reports/s,"
+                + $" p50 {wrkBatch.P50:0.0} ms, p99 {wrkBatch.P99:0.0} ms a request; {wrkBatch.Requests * BatchSize:N0} answered, {storedByBatch:N0} stored"
+                + $"{(storedByBatch >= wrkBatch.Requests * BatchSize ? "" : " (SOME ANSWERED REPORTS LOST)")}; {batchBacklog:N0} awaiting grouping at the end");
+            Console.WriteLine($"  batch ratio to the baseline {batchRate / baseline:0.000}; targets: >= 2,000/s {(batchRate >= 2000 ? "met" : "NOT met")}, >= half the baseline {(batchRate >= baseline / 2 ? "met" : "NOT met")}");
         }
         else
         {
