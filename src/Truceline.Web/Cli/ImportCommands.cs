@@ -14,9 +14,10 @@ public static partial class TrucelineCli
         var sourceType = new Option<SourceType>("--source-type") { Description = "monitorPatrol, partyLiaison, civilian, media or sensor (default media, as ACLED's sources are)", DefaultValueFactory = _ => SourceType.Media };
         var partial = new Option<bool>("--partial") { Description = "Import the good rows even if some are bad (by default one bad row imports nothing)" };
         var classification = new Option<Classification>("--classification") { Description = "public, restricted or confidential", DefaultValueFactory = _ => Classification.Restricted };
+        var agreement = new Option<string?>("--agreement") { Description = "The code of the agreement every row concerns (by default each row's is the one in force on its day)" };
         var cmd = new Command("incidents", "Import incident reports from a CSV in ACLED's columns; rows imported before (same event_id_cnty) are skipped")
         {
-            file, sourceType, partial, classification,
+            file, sourceType, partial, classification, agreement,
         };
         cmd.SetAction(async (r, ct) =>
         {
@@ -32,7 +33,7 @@ public static partial class TrucelineCli
             }
             await using var db = OpenAsSystem(target);
             await using var stream = f.OpenRead();
-            var options = new ImportReports.Options(r.GetValue(sourceType), r.GetValue(partial), r.GetValue(classification));
+            var options = new ImportReports.Options(r.GetValue(sourceType), r.GetValue(partial), r.GetValue(classification), r.GetValue(agreement));
             var importer = new SubmitReport.Submitter(Truceline.Incidents.Channel.Import, null, null);
             var result = await WithProgressAsync(f, progress => ImportReports.RunAsync(db, new ZoneCatalog(), stream, options, importer, TimeProvider.System, progress, ct));
             if (!ReportRowErrors(result.Errors.Select(e => (e.Row, e.Field, e.Message)).ToList(), result.Committed))
@@ -64,7 +65,14 @@ public static partial class TrucelineCli
     {
         foreach (var (row, field, message) in errors)
         {
-            AnsiConsole.MarkupLineInterpolated($"  line {row}, {field}: {message}");
+            if (row == 0)
+            {
+                AnsiConsole.MarkupLineInterpolated($"  {field}: {message}"); // about the whole import, not a line
+            }
+            else
+            {
+                AnsiConsole.MarkupLineInterpolated($"  line {row}, {field}: {message}");
+            }
         }
         if (!committed)
         {

@@ -15,7 +15,7 @@ public sealed record ReportView(
     Guid Id, string Channel, string? ClientId, DateTime ReceivedAt, string SourceType, string? Source, string? SourceIdentity, Guid? SubmittedBy,
     bool Structured, DateOnly? OccurredOn, DateTime? OccurredAt, int TimePrecision, double? Latitude, double? Longitude, int GeoPrecision,
     string? PlaceName, string? EventType, string? SubEventType, string? Description, IReadOnlyList<string> AllegedParties, int? Fatalities,
-    string? RawText, string? Governorate, PlaceClassification? Place, Guid? IncidentId, string Classification);
+    string? RawText, string? Governorate, PlaceClassification? Place, Guid? IncidentId, string Classification, Guid? AgreementId);
 
 public sealed record ReportPage(IReadOnlyList<ReportView> Items, string? Next);
 
@@ -56,7 +56,7 @@ public static class ReportsApi
             mayKnowSource ? personalData.Unprotect(r.SourceIdentity) : null, mayKnowSource ? r.SubmittedByUserId : null,
             r.Structured, r.OccurredOn, r.OccurredAt, r.TimePrecision, r.Latitude, r.Longitude, r.GeoPrecision, r.PlaceName, r.EventType, r.SubEventType,
             r.Description, r.AllegedParties, r.Fatalities, r.RawText, r.GovernorateCode,
-            r.Place is null ? null : JsonSerializer.Deserialize<PlaceClassification>(r.Place, PlaceJson), r.IncidentId, r.Classification.Lower());
+            r.Place is null ? null : JsonSerializer.Deserialize<PlaceClassification>(r.Place, PlaceJson), r.IncidentId, r.Classification.Lower(), r.AgreementId);
     }
 
     private static string Lower(this Enum value) => value.ToString().ToLowerInvariant();

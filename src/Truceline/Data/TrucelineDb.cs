@@ -242,6 +242,7 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
         b.Entity<Incidents.Report>().HasIndex(r => new { r.Channel, r.ClientId }).IsUnique();
         b.Entity<Incidents.Incident>().HasQueryFilter(Visibility.Filter<Incidents.Incident>(this));
         b.Entity<Incidents.Incident>().HasOne<Agreement>().WithMany().HasForeignKey(i => i.AgreementId).OnDelete(DeleteBehavior.Restrict);
+        b.Entity<Incidents.Report>().HasOne<Agreement>().WithMany().HasForeignKey(r => r.AgreementId).OnDelete(DeleteBehavior.Restrict);
         b.Entity<Incidents.IncidentTransition>().HasOne<Incidents.Incident>().WithMany().HasForeignKey(t => t.IncidentId).OnDelete(DeleteBehavior.Restrict);
         b.Entity<Incidents.Finding>().HasOne<Incidents.Incident>().WithMany().HasForeignKey(f => f.IncidentId).OnDelete(DeleteBehavior.Restrict);
         b.Entity<Incidents.Finding>().HasIndex(f => new { f.IncidentId, f.VerifierUserId }).IsUnique();

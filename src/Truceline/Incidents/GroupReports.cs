@@ -136,8 +136,8 @@ public static class GroupReports
         var created = new List<Incident>();
         foreach (var report in reports)
         {
-            // The agreement in force on the day it happened, whose verification quorum applies.
-            var agreement = agreements.For(report.OccurredOn!.Value);
+            // The agreement the report names, or the one in force on the day it happened: its verification quorum applies.
+            var agreement = report.AgreementId ?? agreements.For(report.OccurredOn!.Value);
             var match = index.Match(report, agreement);
             if (match is null)
             {
@@ -271,7 +271,7 @@ public static class GroupReports
         Id = r.Id, IncidentId = r.IncidentId, EventType = r.EventType, SubEventType = r.SubEventType, OccurredOn = r.OccurredOn, TimePrecision = r.TimePrecision,
         Latitude = r.Latitude, Longitude = r.Longitude, GeoPrecision = r.GeoPrecision, GovernorateCode = r.GovernorateCode, AllegedParties = r.AllegedParties,
         SourceFingerprint = r.SourceFingerprint, SourceType = r.SourceType, Source = r.Source, SubmittedByOrganisationId = r.SubmittedByOrganisationId,
-        Classification = r.Classification, OwnerOrganisationId = r.OwnerOrganisationId, ConfidentialTo = r.ConfidentialTo,
+        Classification = r.Classification, OwnerOrganisationId = r.OwnerOrganisationId, ConfidentialTo = r.ConfidentialTo, AgreementId = r.AgreementId,
     };
 
     /// <summary>What grouping changes in an incident that existed: its summary (<see cref="IncidentRules"/>).</summary>

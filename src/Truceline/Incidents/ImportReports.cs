@@ -17,7 +17,9 @@ namespace Truceline.Incidents;
 /// </summary>
 public static class ImportReports
 {
-    public sealed record Options(SourceType SourceType = SourceType.Media, bool Partial = false, Classification Classification = Classification.Restricted);
+    /// <param name="Agreement">The code of the agreement every row concerns; when null, each row's is the one in force on its day.</param>
+    public sealed record Options(SourceType SourceType = SourceType.Media, bool Partial = false, Classification Classification = Classification.Restricted,
+        string? Agreement = null);
 
     public sealed record RowError(long Row, string Field, string Message);
 
@@ -36,7 +38,17 @@ public static class ImportReports
         var now = time.GetUtcNow().UtcDateTime;
         var today = SubmitReport.LatestToday(time);
         await zones.CurrentAsync(db, ct);
-        var partyNames = await PartyNamesAsync(db, ct);
+        Guid? agreement = null;
+        if (!string.IsNullOrWhiteSpace(options.Agreement))
+        {
+            agreement = await db.Agreements.IgnoreQueryFilters().Where(a => a.Code == options.Agreement.Trim()).Select(a => (Guid?)a.Id).FirstOrDefaultAsync(ct);
+            if (agreement is null)
+            {
+                errors.Add(new RowError(0, "--agreement", $"no agreement has the code '{options.Agreement.Trim()}' (GET /api/v1/plans lists them)"));
+                return new Result(0, 0, errors, false);
+            }
+        }
+        var partyNames = await PartyNamesAsync(db, agreement, ct);
         await using var tx = await Writes.BeginAsync(db, ct);
         var pending = new List<Report>(Batch);
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -133,15 +145,18 @@ public static class ImportReports
     /// use: those of the agreement in force on the event's day, the one its incident will attach to. An actor that
     /// names no party is kept as written.
     /// </summary>
-    private sealed class PartyNames(Plans.DefaultAgreement.ByDay agreements, IReadOnlyDictionary<Guid, Dictionary<string, string>> byAgreement)
+    /// <param name="named">The agreement the import names for every row, if it names one.</param>
+    private sealed class PartyNames(Plans.DefaultAgreement.ByDay agreements, IReadOnlyDictionary<Guid, Dictionary<string, string>> byAgreement, Guid? named)
     {
+        public Guid? Named => named;
+
         public string Code(string actor, DateOnly? day) =>
-            (day is { } d ? agreements.For(d) : null) is { } agreement && byAgreement.TryGetValue(agreement, out var names)
+            (named ?? (day is { } d ? agreements.For(d) : null)) is { } agreement && byAgreement.TryGetValue(agreement, out var names)
                 ? names.GetValueOrDefault(actor.Trim(), actor)
                 : actor;
     }
 
-    private static async Task<PartyNames> PartyNamesAsync(TrucelineDb db, CancellationToken ct)
+    private static async Task<PartyNames> PartyNamesAsync(TrucelineDb db, Guid? named, CancellationToken ct)
     {
         var byAgreement = new Dictionary<Guid, Dictionary<string, string>>();
         foreach (var party in await db.Parties.AsNoTracking().OrderBy(p => p.AgreementId).ThenBy(p => p.Ordinal).ToListAsync(ct))
@@ -155,7 +170,7 @@ public static class ImportReports
                 names.TryAdd(name.Trim(), party.Code);
             }
         }
-        return new PartyNames(await Plans.DefaultAgreement.ByDayAsync(db, ct), byAgreement);
+        return new PartyNames(await Plans.DefaultAgreement.ByDayAsync(db, ct), byAgreement, named);
     }
 
     private static Report? Row(Func<string, string?> field, long row, Options options, SubmitReport.Submitter importer, DateTime now, DateOnly today, ZoneCatalog zones,
@@ -228,6 +243,7 @@ public static class ImportReports
         }
         return new Report
         {
+            AgreementId = partyNames.Named,
             Channel = Channel.Import,
             ClientId = request.ClientId,
             ReceivedAt = now,

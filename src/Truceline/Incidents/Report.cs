@@ -98,6 +98,9 @@ public sealed class Report : IClassified, Audit.IAuditActor
 
     public Guid? IncidentId { get; set; }
 
+    /// <summary>The agreement the sender said the report concerns; when null, grouping takes the one in force on its day.</summary>
+    public Guid? AgreementId { get; set; }
+
     public Classification Classification { get; set; } = Classification.Restricted;
 
     public Guid? OwnerOrganisationId { get; set; }

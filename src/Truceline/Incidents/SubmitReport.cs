@@ -31,7 +31,8 @@ public static class SubmitReport
         string? Description,
         List<string>? AllegedParties,
         int? Fatalities,
-        Classification? Classification);
+        Classification? Classification,
+        string? Agreement = null);
 
     /// <summary>Who submits, through which channel (the submitter's organisation owns the report).</summary>
     public sealed record Submitter(Channel Channel, Guid? UserId, Guid? OrganisationId);
@@ -56,7 +57,12 @@ public static class SubmitReport
         // Through the intake writer, the zones as last loaded: the writer checks their version once per batch, in its
         // transaction, and places again any report placed with zones changed since (one query a batch, not one a report).
         await (intake is null ? zones.CurrentAsync(db, ct) : zones.LoadedAsync(db, ct));
-        var report = Build(db, personalData, request, submitter, now);
+        var agreements = await AgreementsAsync(db, [request], ct);
+        if (CheckAgreement(request, agreements, errors, ""))
+        {
+            return errors.ToFailure();
+        }
+        var report = Build(db, personalData, request, submitter, now, agreements);
         var placed = Place(report, zones);
         if (!placed.Succeeded)
         {
@@ -66,8 +72,10 @@ public static class SubmitReport
     }
 
     /// <summary>The report a valid request makes, not yet placed against the zones nor stored.</summary>
-    internal static Report Build(TrucelineDb db, PersonalData personalData, Request request, Submitter submitter, DateTime now) => new()
+    internal static Report Build(TrucelineDb db, PersonalData personalData, Request request, Submitter submitter, DateTime now,
+        IReadOnlyDictionary<string, Guid> agreements) => new()
     {
+        AgreementId = string.IsNullOrWhiteSpace(request.Agreement) ? null : agreements[request.Agreement.Trim()],
         Channel = submitter.Channel,
         ClientId = string.IsNullOrWhiteSpace(request.ClientId) ? null : request.ClientId.Trim(),
         ReceivedAt = now,
@@ -94,6 +102,25 @@ public static class SubmitReport
         OwnerOrganisationId = submitter.OrganisationId,
         SubmittedByName = db.Viewer.Name,
     };
+
+    /// <summary>The agreements the requests name, by code, among those the submitter may read: one query for a batch.</summary>
+    internal static async Task<IReadOnlyDictionary<string, Guid>> AgreementsAsync(TrucelineDb db, IEnumerable<Request> requests, CancellationToken ct)
+    {
+        var codes = requests.Where(r => !string.IsNullOrWhiteSpace(r.Agreement)).Select(r => r.Agreement!.Trim()).Distinct().ToList();
+        return codes.Count == 0 ? new Dictionary<string, Guid>()
+            : await db.Agreements.AsNoTracking().Where(a => codes.Contains(a.Code)).ToDictionaryAsync(a => a.Code, a => a.Id, ct);
+    }
+
+    /// <summary>Adds an error when the request names an agreement that is not among <paramref name="agreements"/>; true if it did.</summary>
+    internal static bool CheckAgreement(Request request, IReadOnlyDictionary<string, Guid> agreements, FieldErrors errors, string path)
+    {
+        if (string.IsNullOrWhiteSpace(request.Agreement) || agreements.ContainsKey(request.Agreement.Trim()))
+        {
+            return false;
+        }
+        errors.Add(path + "agreement", $"no agreement you may read has the code '{request.Agreement.Trim()}'; leave it out for the agreement in force on the report's day");
+        return true;
+    }
 
     /// <summary>
     /// Places the report against the zones and lines in force on its day, or refuses a place outside the area (422).
@@ -197,6 +224,10 @@ public static class SubmitReport
         if (r.Fatalities is < 0 or > 100_000)
         {
             errors.Add(path + "fatalities", "must be between 0 and 100000");
+        }
+        if (r.Agreement is { Length: > 100 })
+        {
+            errors.Add(path + "agreement", "must be at most 100 characters (an agreement's code)");
         }
         if (r.AllegedParties is { Count: > 20 } || r.AllegedParties?.Any(p => p.Length > 100) == true)
         {

@@ -32,6 +32,7 @@ public static class SubmitReports
         var today = SubmitReport.LatestToday(time);
         var now = time.GetUtcNow().UtcDateTime;
         var errors = new FieldErrors();
+        var agreements = await SubmitReport.AgreementsAsync(db, items.OfType<SubmitReport.Request>(), ct);
         var reports = new List<Report>(items.Count);
         for (var i = 0; i < items.Count; i++)
         {
@@ -43,9 +44,10 @@ public static class SubmitReports
             // Every problem of every report in one answer: each well-formed report is placed, even after a bad one.
             var before = errors.Fields;
             SubmitReport.Validate(item, today, errors, $"reports[{i}].");
+            SubmitReport.CheckAgreement(item, agreements, errors, $"reports[{i}].");
             if (errors.Fields == before)
             {
-                var report = SubmitReport.Build(db, personalData, item, submitter, now);
+                var report = SubmitReport.Build(db, personalData, item, submitter, now, agreements);
                 if (SubmitReport.Place(report, zones).Failure is { } outside)
                 {
                     AddAt(errors, i, outside);

@@ -61,4 +61,75 @@ public sealed class IncidentAgreementTests
                 boundary.Select(i => (i.OccurredOn, codes[i.AgreementId!.Value], i.ReportCount)).ToArray());
         }
     }
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task AReportNamingItsAgreementJoinsThatAgreementsIncidentsEvenWhenTwoAreInForceAtOnce(string db)
+    {
+        await using var app = await TestApp.StartAsync(db);
+        await app.EnsureGovernoratesAsync();
+        // Two agreements in force over the same days: the Gaza plan, and another imported after it (quorum 3).
+        var gaza = await app.ImportGazaPlanAsync(withHistory: false);
+        var other = "other-" + Guid.NewGuid().ToString("N")[..8];
+        using var admin = app.Client(Role.Administrator);
+        var imported = await admin.PostAsync("/api/v1/plans", new StringContent((await TestApp.GazaPlanAsync(other, withHistory: false)).ToJsonString(), Encoding.UTF8, "application/json"));
+        Assert.True(imported.StatusCode == HttpStatusCode.Created, await imported.Content.ReadAsStringAsync());
+        await using (var ctx = app.OpenDb())
+        {
+            ctx.Agreements.Single(a => a.Code == other).VerificationQuorum = 3;
+            await ctx.SaveChangesAsync();
+        }
+
+        using var monitor = app.Client(Role.Monitor);
+        string Report(string? agreement) =>
+            $$"""{"clientId":"{{Guid.NewGuid():N}}","sourceType":"monitorPatrol","occurredOn":"2026-11-18","latitude":31.3462,"longitude":34.3063,"geoPrecision":1,"eventType":"Overlap test"{{(agreement is null ? "" : $",\"agreement\":\"{agreement}\"")}}}""";
+        StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+        // Named nowhere: the agreement in force on its day, the first created of the two. Named: that one, by either endpoint.
+        Assert.Equal(HttpStatusCode.Created, (await monitor.PostAsync("/api/v1/reports", Json(Report(null)))).StatusCode);
+        var named = await monitor.PostAsync("/api/v1/reports", Json(Report($" {other} ")));
+        Assert.Equal(HttpStatusCode.Created, named.StatusCode);
+        var view = (await named.Content.ReadFromJsonAsync<ReportView>(Infrastructure.Json.Options))!;
+        Assert.Equal(HttpStatusCode.OK, (await monitor.PostAsync("/api/v1/reports/batch", Json($"{{\"reports\":[{Report(other)}]}}"))).StatusCode);
+
+        // The web form offers the choice once there are two, and files the report under the one chosen.
+        using var formUser = await FormSignIn.ClientAsync(app, Role.Monitor);
+        var form = await formUser.GetStringAsync("/reports/new");
+        Assert.Contains($"<option value=\"{other}\">", form);
+        var filed = await FormSignIn.PostFormAsync(formUser, "/reports/new", null, new Dictionary<string, string>
+        {
+            ["clientId"] = $"web-{Guid.NewGuid():N}", ["sourceType"] = "MonitorPatrol", ["occurredOn"] = "2026-11-18", ["timePrecision"] = "1", ["latitude"] = "31.3462",
+            ["longitude"] = "34.3063", ["geoPrecision"] = "1", ["eventType"] = "Overlap test", ["agreement"] = other,
+        });
+        Assert.True(filed.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Found or HttpStatusCode.OK, $"{filed.StatusCode}");
+        Assert.DoesNotContain("agreement:", await filed.Content.ReadAsStringAsync());
+
+        // An agreement no one has: refused by name, on both endpoints, nothing stored.
+        var unknown = await ProblemAssert.IsProblem(await monitor.PostAsync("/api/v1/reports", Json(Report("no-such-plan"))), HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("no agreement you may read has the code 'no-such-plan'; leave it out for the agreement in force on the report's day", Assert.Single(unknown.FieldErrors("agreement")));
+        var unknownInBatch = await ProblemAssert.IsProblem(await monitor.PostAsync("/api/v1/reports/batch", Json($"{{\"reports\":[{Report(other)},{Report("no-such-plan")}]}}")),
+            HttpStatusCode.UnprocessableEntity);
+        Assert.NotEmpty(unknownInBatch.FieldErrors("reports[1].agreement"));
+
+        // The CSV import names one agreement for the whole file, or refuses an unknown one and imports nothing.
+        var csv = Path.Combine(Path.GetTempPath(), $"overlap-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(csv, "event_id_cnty,event_date,event_type,latitude,longitude,geo_precision\n" + $"OVL{Guid.NewGuid():N},2026-11-18,Overlap test,31.3462,34.3063,1\n");
+        var refused = await Executable.RunAsync("import", "incidents", csv, "--agreement", "no-such-plan", "--db", app.Database.ConnectionString);
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("--agreement: no agreement has the code 'no-such-plan'", refused.All);
+        var run = await Executable.RunAsync("import", "incidents", csv, "--agreement", other, "--db", app.Database.ConnectionString);
+        Assert.True(run.ExitCode == 0, run.All);
+
+        using var coordinator = app.Client(Role.Coordinator);
+        Assert.Equal(HttpStatusCode.OK, (await coordinator.PostAsync("/api/v1/incidents/grouping", null)).StatusCode);
+        await using (var ctx = app.OpenDb())
+        {
+            var codes = ctx.Agreements.ToDictionary(a => a.Id, a => a.Code);
+            Assert.Equal(other, codes[view.AgreementId!.Value]);
+            Assert.Equal(5, ctx.Reports.Count(r => r.EventType == "Overlap test"));
+            // The same place, day and type, yet two events: one of each agreement, each with its own quorum.
+            var incidents = ctx.Incidents.Where(i => i.EventType == "Overlap test").ToList().Select(i => (Code: codes[i.AgreementId!.Value], i.ReportCount, i.Id)).OrderBy(i => i.ReportCount).ToList();
+            Assert.Equal([(gaza, 1), (other, 4)], incidents.Select(i => (i.Code, i.ReportCount)));
+            var detail = (await coordinator.GetFromJsonAsync<IncidentDetail>($"/api/v1/incidents/{incidents[1].Id}", Infrastructure.Json.Options))!;
+            Assert.Equal(3, detail.Quorum.Required);
+        }
+    }
 }

@@ -22,6 +22,9 @@ public sealed class NewModel(TrucelineDb db, ZoneCatalog zones, PersonalData per
 
     public string ZonesJson { get; private set; } = "{}";
 
+    /// <summary>The agreements the user may read, by code and title: a choice is offered only when there are several.</summary>
+    public IReadOnlyList<(string Code, string Title)> Agreements { get; private set; } = [];
+
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         if (!User.Can(Permission.SubmitReports))
@@ -35,7 +38,7 @@ public sealed class NewModel(TrucelineDb db, ZoneCatalog zones, PersonalData per
 
     public async Task<IActionResult> OnPostAsync(string? clientId, SourceType? sourceType, string? sourceIdentity, string? source, DateOnly? occurredOn, TimeOnly? occurredTime,
         int? timePrecision, string? latitude, string? longitude, int? geoPrecision, string? placeName, string? eventType, string? subEventType, string? allegedParties,
-        int? fatalities, string? description, CancellationToken ct)
+        int? fatalities, string? description, string? agreement, CancellationToken ct)
     {
         if (!User.Can(Permission.SubmitReports))
         {
@@ -44,7 +47,8 @@ public sealed class NewModel(TrucelineDb db, ZoneCatalog zones, PersonalData per
         var (lat, lon, coordinateErrors) = Coordinates.Parse(latitude, longitude);
         Input = new SubmitReport.Request(clientId, sourceType, sourceIdentity, source, occurredOn, occurredTime, timePrecision,
             coordinateErrors.Any ? null : lat, coordinateErrors.Any ? null : lon, geoPrecision, placeName, eventType, subEventType, description,
-            allegedParties?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList(), fatalities, null);
+            allegedParties?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList(), fatalities, null,
+            string.IsNullOrWhiteSpace(agreement) ? null : agreement);
         ClientId = string.IsNullOrWhiteSpace(clientId) ? ClientId : clientId;
         var viewer = User.ToViewer();
         var outcome = coordinateErrors.Any
@@ -67,5 +71,7 @@ public sealed class NewModel(TrucelineDb db, ZoneCatalog zones, PersonalData per
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var visible = (await db.Zones.AsNoTracking().Where(z => z.Kind == ZoneKind.Governorate || z.Kind == ZoneKind.Line).ToListAsync(ct)).Where(z => z.InForceOn(today));
         ZonesJson = System.Text.Encoding.UTF8.GetString(ZonesApi.FeatureCollection(visible)).Replace("</", "<\\/", StringComparison.Ordinal);
+        Agreements = (await db.Agreements.AsNoTracking().OrderBy(a => a.CreatedAt).Select(a => new { a.Code, a.Title }).ToListAsync(ct))
+            .Select(a => (a.Code, a.Title)).ToList();
     }
 }
