@@ -218,11 +218,16 @@ public sealed class AuditInterceptor(TimeProvider time) : SaveChangesInterceptor
 
     /// <summary>A record written without change tracking (see <see cref="AuditBulk"/>): the entry the interceptor would have
     /// written had it been added through the context.</summary>
-    internal static AuditEntry Created(TrucelineDb db, object entity, DateTime at)
+    /// <param name="changes">What <see cref="CreatedChanges"/> gave for it, if described already.</param>
+    internal static AuditEntry Created(TrucelineDb db, object entity, DateTime at, string? changes = null)
     {
         var entry = db.Entry(entity);
-        return NewEntry(db, entity, entry.Metadata.ClrType.Name, KeyOf(entry), "created", DescribeChanges(entry, EntityState.Added)!, at);
+        return NewEntry(db, entity, entry.Metadata.ClrType.Name, KeyOf(entry), "created", changes ?? DescribeChanges(entry, EntityState.Added)!, at);
     }
+
+    /// <summary>The changes the entry for a record written without change tracking records: described before the writer
+    /// takes its lock, by any context, as they depend on the record alone.</summary>
+    internal static string CreatedChanges(TrucelineDb db, object entity) => DescribeChanges(db.Entry(entity), EntityState.Added)!;
 
     /// <summary>A change made without change tracking, given as each property's value before and after: the entry the
     /// interceptor would have written for the same change (the same properties hidden, unchanged ones left out), or null

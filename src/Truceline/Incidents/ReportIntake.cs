@@ -22,8 +22,9 @@ public sealed class ReportIntake : IAsyncDisposable
     private readonly Geo.ZoneCatalog _zones;
     private readonly GroupCommit<Placed, Outcome<SubmitReport.Result>> _writer;
 
-    /// <summary>A report placed against the zones of the given version.</summary>
-    private sealed record Placed(Report Report, string ZonesVersion);
+    /// <summary>A report placed against the zones of the given version, with the changes its audit entry will record
+    /// (described before the writer, which has only to chain and write them).</summary>
+    private sealed record Placed(Report Report, string ZonesVersion, string Changes);
 
     public ReportIntake(DatabaseTarget database, TimeProvider time, Geo.ZoneCatalog zones)
     {
@@ -33,8 +34,10 @@ public sealed class ReportIntake : IAsyncDisposable
         _writer = new GroupCommit<Placed, Outcome<SubmitReport.Result>>(MaxBatch, CommitAsync, OneAsync);
     }
 
+    /// <param name="db">The caller's context, to describe the report for its audit entry outside the writer.</param>
     /// <param name="zonesVersion">The version of the zones the report was placed with (<see cref="SubmitReport.Place"/>).</param>
-    public Task<Outcome<SubmitReport.Result>> StoreAsync(Report report, string zonesVersion) => _writer.StoreAsync(new Placed(report, zonesVersion));
+    public Task<Outcome<SubmitReport.Result>> StoreAsync(TrucelineDb db, Report report, string zonesVersion) =>
+        _writer.StoreAsync(new Placed(report, zonesVersion, Audit.AuditInterceptor.CreatedChanges(db, report)));
 
     private TrucelineDb Open()
     {
@@ -43,10 +46,12 @@ public sealed class ReportIntake : IAsyncDisposable
         return db;
     }
 
-    /// <summary>Places again, against the zones stored now, each report placed with another version; a report now outside the area is refused.</summary>
-    private async Task<Failure?[]> PlaceAgainAsync(TrucelineDb db, IReadOnlyList<Placed> batch)
+    /// <summary>Places again, against the zones stored now, each report placed with another version (whose audit entry is
+    /// then described again); a report now outside the area is refused.</summary>
+    private async Task<(Failure?[] Failures, bool[] Placed)> PlaceAgainAsync(TrucelineDb db, IReadOnlyList<Placed> batch)
     {
         var failures = new Failure?[batch.Count];
+        var again = new bool[batch.Count];
         var stored = await Geo.ZoneCatalog.StoredVersionAsync(db);
         for (var i = 0; i < batch.Count; i++)
         {
@@ -57,9 +62,10 @@ public sealed class ReportIntake : IAsyncDisposable
                     await _zones.CurrentAsync(db);
                 }
                 failures[i] = SubmitReport.Place(batch[i].Report, _zones).Failure;
+                again[i] = true;
             }
         }
-        return failures;
+        return (failures, again);
     }
 
     /// <summary>
@@ -67,8 +73,8 @@ public sealed class ReportIntake : IAsyncDisposable
     /// of them: if any is refused (placed outside the area against zones changed since, or a client id another account
     /// used), nothing is stored and the answers say which.
     /// </summary>
-    public Task<IReadOnlyList<Outcome<SubmitReport.Result>>> StoreAllAsync(IReadOnlyList<Report> reports, string zonesVersion) =>
-        WriteAsync(reports.Select(r => new Placed(r, zonesVersion)).ToList(), allOrNothing: true);
+    public Task<IReadOnlyList<Outcome<SubmitReport.Result>>> StoreAllAsync(TrucelineDb db, IReadOnlyList<Report> reports, string zonesVersion) =>
+        WriteAsync(reports.Select(r => new Placed(r, zonesVersion, Audit.AuditInterceptor.CreatedChanges(db, r))).ToList(), allOrNothing: true);
 
     private Task<IReadOnlyList<Outcome<SubmitReport.Result>>> CommitAsync(IReadOnlyList<Placed> placed) => WriteAsync(placed, allOrNothing: false);
 
@@ -77,7 +83,7 @@ public sealed class ReportIntake : IAsyncDisposable
     {
         await using var db = Open();
         await using var tx = await Writes.BeginAsync(db);
-        var outside = await PlaceAgainAsync(db, placed);
+        var (outside, placedAgain) = await PlaceAgainAsync(db, placed);
         var batch = placed.Select(p => p.Report).ToList();
         var clientIds = batch.Where(r => r.ClientId is not null).Select(r => r.ClientId!).Distinct().ToList();
         // By channel and client id, so the lookup seeks the unique index on both rather than scanning it.
@@ -87,6 +93,7 @@ public sealed class ReportIntake : IAsyncDisposable
         var known = earlier.ToDictionary(r => (r.Channel, r.ClientId!));
         var answers = new List<Outcome<SubmitReport.Result>>(batch.Count);
         var stored = new List<Report>(batch.Count);
+        var changes = new List<string>(batch.Count);
         for (var i = 0; i < batch.Count; i++)
         {
             var report = batch[i];
@@ -104,6 +111,7 @@ public sealed class ReportIntake : IAsyncDisposable
                 continue;
             }
             stored.Add(report);
+            changes.Add(placedAgain[i] ? Audit.AuditInterceptor.CreatedChanges(db, report) : placed[i].Changes);
             if (report.ClientId is { } newId)
             {
                 known[(report.Channel, newId)] = report;
@@ -118,7 +126,7 @@ public sealed class ReportIntake : IAsyncDisposable
         // through the context): saving a batch through the context cost more than everything else the writer does.
         await BulkWrite.InsertAsync(db, stored, CancellationToken.None);
         var at = Audit.AuditChain.Truncate(_time.GetUtcNow().UtcDateTime);
-        await Audit.AuditBulk.AppendAsync(db, stored.Select(r => Audit.AuditInterceptor.Created(db, r, at)).ToList(), CancellationToken.None);
+        await Audit.AuditBulk.AppendAsync(db, stored.Select((r, i) => Audit.AuditInterceptor.Created(db, r, at, changes[i])).ToList(), CancellationToken.None);
         await tx.CommitAsync();
         return answers;
     }
@@ -128,7 +136,7 @@ public sealed class ReportIntake : IAsyncDisposable
         await using var db = Open();
         // Outside the writer's transaction, so the zones could change before the insert below: as if this report had
         // arrived a moment before the import, which it may as well have.
-        return (await PlaceAgainAsync(db, [placed]))[0] ?? await SubmitReport.StoreAsync(db, placed.Report);
+        return (await PlaceAgainAsync(db, [placed])).Failures[0] ?? await SubmitReport.StoreAsync(db, placed.Report);
     }
 
     public ValueTask DisposeAsync() => _writer.DisposeAsync(); // answers everything already queued before the process ends

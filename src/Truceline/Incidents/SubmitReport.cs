@@ -68,7 +68,7 @@ public static class SubmitReport
         {
             return placed.Failure!;
         }
-        return intake is null ? await StoreAsync(db, report, ct) : await intake.StoreAsync(report, placed.Value!);
+        return intake is null ? await StoreAsync(db, report, ct) : await intake.StoreAsync(db, report, placed.Value!);
     }
 
     /// <summary>The report a valid request makes, not yet placed against the zones nor stored.</summary>

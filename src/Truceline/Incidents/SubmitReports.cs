@@ -59,7 +59,7 @@ public static class SubmitReports
         {
             return errors.ToFailure();
         }
-        var answers = await intake.StoreAllAsync(reports, version);
+        var answers = await intake.StoreAllAsync(db, reports, version);
         for (var i = 0; i < answers.Count; i++)
         {
             if (answers[i].Failure is { } refused)

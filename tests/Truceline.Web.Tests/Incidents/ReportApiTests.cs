@@ -157,5 +157,8 @@ public sealed class ReportApiTests(Apps apps)
         Assert.InRange(position.DistanceMeters, 1_200, 1_400); // 34.3063 to 34.32 at 31.35°N
         await using var ctx = app.OpenDb();
         Assert.Contains("drawn-line", (await ctx.Reports.IgnoreQueryFilters().SingleAsync(r => r.Id == after.Id)).Place);
+        // Its audit entry, described before the writer, is described again with the new place.
+        var entry = await ctx.AuditEntries.IgnoreQueryFilters().SingleAsync(e => e.EntityType == "Report" && e.EntityId == after.Id.ToString());
+        Assert.Contains("drawn-line", entry.Changes);
     }
 }
