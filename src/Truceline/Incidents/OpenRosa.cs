@@ -17,7 +17,7 @@ public static partial class OpenRosa
 {
     public const string FormId = "truceline-incident";
 
-    public const string FormVersion = "2026.1";
+    public const string FormVersion = "2026.2";
 
     public const string FormTitle = "Truceline incident report";
 

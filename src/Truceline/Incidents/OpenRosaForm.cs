@@ -27,6 +27,7 @@ public static partial class OpenRosa
                   <sub_event_type/>
                   <description/>
                   <alleged_parties/>
+                  <agreement/>
                   <fatalities/>
                   <photo/>
                   <meta>
@@ -46,6 +47,7 @@ public static partial class OpenRosa
               <bind nodeset="/data/sub_event_type" type="string" constraint="string-length(.) &lt;= 100" jr:constraintMsg="At most 100 characters"/>
               <bind nodeset="/data/description" type="string" constraint="string-length(.) &lt;= 10000" jr:constraintMsg="At most 10000 characters"/>
               <bind nodeset="/data/alleged_parties" type="string"/>
+              <bind nodeset="/data/agreement" type="string" constraint="string-length(.) &lt;= 100" jr:constraintMsg="At most 100 characters"/>
               <bind nodeset="/data/fatalities" type="int" constraint=". &gt;= 0 and . &lt;= 100000" jr:constraintMsg="Between 0 and 100000"/>
               <bind nodeset="/data/photo" type="binary"/>
               <bind nodeset="/data/meta/instanceID" type="string" readonly="true()" jr:preload="uid"/>
@@ -106,6 +108,10 @@ public static partial class OpenRosa
             <input ref="/data/alleged_parties">
               <label>Parties alleged responsible (optional)</label>
               <hint>Party codes or names, separated by commas.</hint>
+            </input>
+            <input ref="/data/agreement">
+              <label>Agreement (optional)</label>
+              <hint>The code of the agreement the incident concerns, if the centre monitors several at once. Leave empty for the one in force on that day.</hint>
             </input>
             <input ref="/data/fatalities">
               <label>Fatalities (optional)</label>

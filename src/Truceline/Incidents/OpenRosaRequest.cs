@@ -53,7 +53,8 @@ public static partial class OpenRosa
         var parties = instance.Field("alleged_parties")?.Split([',', ';', '\n'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList();
         var request = new SubmitReport.Request(instance.InstanceId, sourceType, instance.Field("source_identity"), instance.Field("source"),
             occurredOn, occurredTime, TimePrecision: null, latitude, longitude, geoPrecision, instance.Field("place_name"), eventType,
-            instance.Field("sub_event_type"), instance.Field("description"), parties, fatalities, Classification: null);
+            instance.Field("sub_event_type"), instance.Field("description"), parties, fatalities, Classification: null,
+            Agreement: instance.Field("agreement"));
         // The shared rules, named as the form names its fields; a field already found wrong is not reported twice.
         var found = errors.Any ? errors.ToFailure().Errors! : new Dictionary<string, string[]>();
         foreach (var (field, messages) in InFormTerms(SubmitReport.Validate(request, today).ToFailure()).Errors ?? new Dictionary<string, string[]>())

@@ -109,6 +109,21 @@ public sealed class IncidentAgreementTests
             HttpStatusCode.UnprocessableEntity);
         Assert.NotEmpty(unknownInBatch.FieldErrors("reports[1].agreement"));
 
+        // OpenRosa: the form's optional agreement question (ODK Collect posts the instance as a multipart form).
+        using var collect = new HttpClient { BaseAddress = app.Address };
+        collect.DefaultRequestHeaders.Authorization = new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"collect:{app.Token(Role.Monitor)}")));
+        collect.DefaultRequestHeaders.Add("X-OpenRosa-Version", "1.0");
+        MultipartFormDataContent Instance(string agreement)
+        {
+            var xml = $"""<?xml version='1.0' ?><data id="{Truceline.Incidents.OpenRosa.FormId}" version="{Truceline.Incidents.OpenRosa.FormVersion}"><source_type>monitorPatrol</source_type><occurred>2026-11-18</occurred><location>31.3462 34.3063 0 5</location><geo_precision>1</geo_precision><event_type>battles</event_type><agreement>{agreement}</agreement><meta><instanceID>uuid:{Guid.NewGuid()}</instanceID></meta></data>""";
+            var part = new ByteArrayContent(Encoding.UTF8.GetBytes(xml));
+            part.Headers.ContentType = new("text/xml");
+            return new MultipartFormDataContent { { part, Truceline.Incidents.OpenRosa.XmlPart, "instance.xml" } };
+        }
+        Assert.Equal(HttpStatusCode.Created, (await collect.PostAsync("/api/v1/openrosa/submission", Instance(other))).StatusCode);
+        var fromField = await ProblemAssert.IsProblem(await collect.PostAsync("/api/v1/openrosa/submission", Instance("no-such-plan")), HttpStatusCode.UnprocessableEntity);
+        Assert.NotEmpty(fromField.FieldErrors("agreement"));
+
         // The CSV import names one agreement for the whole file, or refuses an unknown one and imports nothing.
         var csv = Path.Combine(Path.GetTempPath(), $"overlap-{Guid.NewGuid():N}.csv");
         await File.WriteAllTextAsync(csv, "event_id_cnty,event_date,event_type,latitude,longitude,geo_precision\n" + $"OVL{Guid.NewGuid():N},2026-11-18,Overlap test,31.3462,34.3063,1\n");
@@ -130,6 +145,8 @@ public sealed class IncidentAgreementTests
             Assert.Equal([(gaza, 1), (other, 4)], incidents.Select(i => (i.Code, i.ReportCount)));
             var detail = (await coordinator.GetFromJsonAsync<IncidentDetail>($"/api/v1/incidents/{incidents[1].Id}", Infrastructure.Json.Options))!;
             Assert.Equal(3, detail.Quorum.Required);
+            var battle = ctx.Incidents.Single(i => i.EventType == "Battles");
+            Assert.Equal(other, codes[battle.AgreementId!.Value]);
         }
     }
 }
