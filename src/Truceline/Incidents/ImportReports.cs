@@ -150,6 +150,12 @@ public static class ImportReports
     {
         public Guid? Named => named;
 
+        /// <summary>The days the named agreement is in force, when its phases say and the day is not among them.</summary>
+        public string? NotInForce(DateOnly day) =>
+            named is { } id && agreements.SpanOf(id) is { From: { } from } span && (day < from || span.To is { } to && day > to)
+                ? $"from {from:yyyy-MM-dd}{(span.To is { } end ? $" to {end:yyyy-MM-dd}" : "")}"
+                : null;
+
         public string Code(string actor, DateOnly? day) =>
             (named ?? (day is { } d ? agreements.For(d) : null)) is { } agreement && byAgreement.TryGetValue(agreement, out var names)
                 ? names.GetValueOrDefault(actor.Trim(), actor)
@@ -215,6 +221,10 @@ public static class ImportReports
             {
                 errors.Add(new RowError(row, "event_date", $"'{Truncate(dateText, 30)}' is not a date (YYYY-MM-DD or '20 October 2025')"));
             }
+        }
+        if (date is { } day && partyNames.NotInForce(day) is { } span)
+        {
+            errors.Add(new RowError(row, "event_date", $"--agreement's agreement is in force {span}, not on {day:yyyy-MM-dd}"));
         }
         var parties = new[] { field("actor1"), field("actor2") }.Where(a => a is not null).Select(a => partyNames.Code(a!, date)).ToList();
         var request = new SubmitReport.Request(field("event_id_cnty"), options.SourceType, null, field("source"), date, null, Int("time_precision"),

@@ -26,7 +26,7 @@ public static class StructureReport
             // The source was recorded by the channel; the structuring request supplies everything else.
             var errors = SubmitReport.Validate(request with { SourceType = report.SourceType }, SubmitReport.LatestToday(time));
             var agreements = await SubmitReport.AgreementsAsync(db, [request], ct);
-            SubmitReport.CheckAgreement(request, agreements, errors, "");
+            agreements.Check(request, errors, "");
             if (errors.Any)
             {
                 return errors.ToFailure();
@@ -50,7 +50,7 @@ public static class StructureReport
             report.Description = request.Description?.Trim();
             report.AllegedParties = request.AllegedParties?.Select(p => p.Trim()).Where(p => p.Length > 0).Distinct().ToList() ?? [];
             report.Fatalities = request.Fatalities;
-            report.AgreementId = string.IsNullOrWhiteSpace(request.Agreement) ? null : agreements[request.Agreement.Trim()];
+            report.AgreementId = agreements.IdOf(request);
             report.GovernorateCode = place.Governorate?.Code;
             report.Place = JsonSerializer.Serialize(place, SubmitReport.PlaceJson);
             await db.SaveChangesAsync(ct);

@@ -58,7 +58,7 @@ public static class SubmitReport
         // transaction, and places again any report placed with zones changed since (one query a batch, not one a report).
         await (intake is null ? zones.CurrentAsync(db, ct) : zones.LoadedAsync(db, ct));
         var agreements = await AgreementsAsync(db, [request], ct);
-        if (CheckAgreement(request, agreements, errors, ""))
+        if (agreements.Check(request, errors, ""))
         {
             return errors.ToFailure();
         }
@@ -73,9 +73,9 @@ public static class SubmitReport
 
     /// <summary>The report a valid request makes, not yet placed against the zones nor stored.</summary>
     internal static Report Build(TrucelineDb db, PersonalData personalData, Request request, Submitter submitter, DateTime now,
-        IReadOnlyDictionary<string, Guid> agreements) => new()
+        NamedAgreements agreements) => new()
     {
-        AgreementId = string.IsNullOrWhiteSpace(request.Agreement) ? null : agreements[request.Agreement.Trim()],
+        AgreementId = agreements.IdOf(request),
         Channel = submitter.Channel,
         ClientId = string.IsNullOrWhiteSpace(request.ClientId) ? null : request.ClientId.Trim(),
         ReceivedAt = now,
@@ -104,22 +104,49 @@ public static class SubmitReport
     };
 
     /// <summary>The agreements the requests name, by code, among those the submitter may read: one query for a batch.</summary>
-    internal static async Task<IReadOnlyDictionary<string, Guid>> AgreementsAsync(TrucelineDb db, IEnumerable<Request> requests, CancellationToken ct)
+    internal static async Task<NamedAgreements> AgreementsAsync(TrucelineDb db, IEnumerable<Request> requests, CancellationToken ct)
     {
         var codes = requests.Where(r => !string.IsNullOrWhiteSpace(r.Agreement)).Select(r => r.Agreement!.Trim()).Distinct().ToList();
-        return codes.Count == 0 ? new Dictionary<string, Guid>()
-            : await db.Agreements.AsNoTracking().Where(a => codes.Contains(a.Code)).ToDictionaryAsync(a => a.Code, a => a.Id, ct);
+        if (codes.Count == 0)
+        {
+            return NamedAgreements.None;
+        }
+        var byCode = await db.Agreements.AsNoTracking().Where(a => codes.Contains(a.Code)).ToDictionaryAsync(a => a.Code, a => a.Id, ct);
+        return new NamedAgreements(byCode, byCode.Count == 0 ? null : await Plans.DefaultAgreement.ByDayAsync(db, ct));
     }
 
-    /// <summary>Adds an error when the request names an agreement that is not among <paramref name="agreements"/>; true if it did.</summary>
-    internal static bool CheckAgreement(Request request, IReadOnlyDictionary<string, Guid> agreements, FieldErrors errors, string path)
+    /// <summary>The agreements some requests name, with the days each is in force, to check each report against.</summary>
+    internal sealed class NamedAgreements(IReadOnlyDictionary<string, Guid> byCode, Plans.DefaultAgreement.ByDay? spans)
     {
-        if (string.IsNullOrWhiteSpace(request.Agreement) || agreements.ContainsKey(request.Agreement.Trim()))
+        public static readonly NamedAgreements None = new(new Dictionary<string, Guid>(), null);
+
+        /// <summary>The agreement a checked request names, or null.</summary>
+        public Guid? IdOf(Request request) => string.IsNullOrWhiteSpace(request.Agreement) ? null : byCode[request.Agreement.Trim()];
+
+        /// <summary>
+        /// Adds an error when the request names an agreement the submitter may not read or that does not exist, or one
+        /// whose phases say it was not in force on the report's day (its quorum, parties and provisions would not be the
+        /// ones that applied); true if it did.
+        /// </summary>
+        public bool Check(Request request, FieldErrors errors, string path)
         {
+            if (string.IsNullOrWhiteSpace(request.Agreement))
+            {
+                return false;
+            }
+            var code = request.Agreement.Trim();
+            if (!byCode.TryGetValue(code, out var id))
+            {
+                errors.Add(path + "agreement", $"no agreement you may read has the code '{code}'; leave it out for the agreement in force on the report's day");
+                return true;
+            }
+            if (request.OccurredOn is { } day && spans?.SpanOf(id) is { From: { } from } span && (day < from || span.To is { } to && day > to))
+            {
+                errors.Add(path + "agreement", $"the agreement '{code}' is in force from {from:yyyy-MM-dd}{(span.To is { } end ? $" to {end:yyyy-MM-dd}" : "")}, not on {day:yyyy-MM-dd}");
+                return true;
+            }
             return false;
         }
-        errors.Add(path + "agreement", $"no agreement you may read has the code '{request.Agreement.Trim()}'; leave it out for the agreement in force on the report's day");
-        return true;
     }
 
     /// <summary>

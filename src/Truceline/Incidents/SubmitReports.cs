@@ -44,7 +44,7 @@ public static class SubmitReports
             // Every problem of every report in one answer: each well-formed report is placed, even after a bad one.
             var before = errors.Fields;
             SubmitReport.Validate(item, today, errors, $"reports[{i}].");
-            SubmitReport.CheckAgreement(item, agreements, errors, $"reports[{i}].");
+            agreements.Check(item, errors, $"reports[{i}].");
             if (errors.Fields == before)
             {
                 var report = SubmitReport.Build(db, personalData, item, submitter, now, agreements);
@@ -60,16 +60,25 @@ public static class SubmitReports
             return errors.ToFailure();
         }
         var answers = await intake.StoreAllAsync(db, reports, version);
+        // Refused as a whole, naming every report refused: a client id another account used (409, which outranks the
+        // rest), or a place outside the area once the writer placed it again against zones changed meanwhile.
+        var conflicts = new List<string>();
         for (var i = 0; i < answers.Count; i++)
         {
             if (answers[i].Failure is { } refused)
             {
-                return refused.Kind == FailureKind.Invalid
-                    ? AtIndex(i, refused)
-                    : refused with { Detail = $"reports[{i}]: {refused.Detail}" };
+                AddAt(errors, i, refused.Kind == FailureKind.Invalid ? refused : Failure.Invalid("clientId", refused.Detail));
+                if (refused.Kind == FailureKind.Conflict)
+                {
+                    conflicts.Add($"reports[{i}]: {refused.Detail}");
+                }
             }
         }
-        return answers.Select(a => a.Value!).ToList();
+        if (conflicts.Count > 0)
+        {
+            return new Failure(FailureKind.Conflict, "Client id in use", string.Join(" ", conflicts), errors.ToFailure().Errors);
+        }
+        return errors.Any ? errors.ToFailure() : answers.Select(a => a.Value!).ToList();
     }
 
     /// <summary>A report's field errors under its place in the batch ("reports[3].latitude").</summary>
@@ -82,12 +91,5 @@ public static class SubmitReports
                 errors.Add(field.Length == 0 ? $"reports[{index}]" : $"reports[{index}].{field}", message);
             }
         }
-    }
-
-    private static Failure AtIndex(int index, Failure failure)
-    {
-        var errors = new FieldErrors();
-        AddAt(errors, index, failure);
-        return errors.ToFailure();
     }
 }

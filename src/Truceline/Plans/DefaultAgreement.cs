@@ -21,6 +21,10 @@ public static class DefaultAgreement
             spans.Where(s => s.From is { } from && from <= day && (s.To is null || day <= s.To)).Select(s => (Guid?)s.Id).FirstOrDefault()
             ?? spans.Select(s => (Guid?)s.Id).FirstOrDefault();
 
+        /// <summary>The days the agreement is in force, as its phases say (From null when no phase has a start), or null if unknown.</summary>
+        public (DateOnly? From, DateOnly? To)? SpanOf(Guid id) =>
+            spans.Where(s => s.Id == id).Select(s => ((DateOnly? From, DateOnly? To)?)(s.From, s.To)).FirstOrDefault();
+
         /// <summary>Whether each record would attach as it would by <paramref name="other"/>: the same agreements, spanning the same days.</summary>
         public bool SameAs(ByDay other) => spans.SequenceEqual(other.Spans);
 

@@ -108,6 +108,10 @@ public sealed class IncidentAgreementTests
         var unknownInBatch = await ProblemAssert.IsProblem(await monitor.PostAsync("/api/v1/reports/batch", Json($"{{\"reports\":[{Report(other)},{Report("no-such-plan")}]}}")),
             HttpStatusCode.UnprocessableEntity);
         Assert.NotEmpty(unknownInBatch.FieldErrors("reports[1].agreement"));
+        // One whose phases say it was not yet in force on the report's day: its quorum and parties were not the ones that applied.
+        var early = await ProblemAssert.IsProblem(await monitor.PostAsync("/api/v1/reports", Json(Report(other).Replace("2026-11-18", "2025-01-01"))), HttpStatusCode.UnprocessableEntity);
+        Assert.StartsWith($"the agreement '{other}' is in force from 2025-", Assert.Single(early.FieldErrors("agreement")));
+        Assert.EndsWith(", not on 2025-01-01", Assert.Single(early.FieldErrors("agreement")));
 
         // OpenRosa: the form's optional agreement question (ODK Collect posts the instance as a multipart form).
         using var collect = new HttpClient { BaseAddress = app.Address };
@@ -132,6 +136,11 @@ public sealed class IncidentAgreementTests
         Assert.Contains("--agreement: no agreement has the code 'no-such-plan'", refused.All);
         var run = await Executable.RunAsync("import", "incidents", csv, "--agreement", other, "--db", app.Database.ConnectionString);
         Assert.True(run.ExitCode == 0, run.All);
+        var beforeCsv = Path.Combine(Path.GetTempPath(), $"overlap-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(beforeCsv, "event_id_cnty,event_date,event_type,latitude,longitude,geo_precision\n" + $"OVL{Guid.NewGuid():N},2025-01-01,Overlap test,31.3462,34.3063,1\n");
+        var tooEarly = await Executable.RunAsync("import", "incidents", beforeCsv, "--agreement", other, "--db", app.Database.ConnectionString);
+        Assert.NotEqual(0, tooEarly.ExitCode);
+        Assert.Contains("line 2, event_date: --agreement's agreement is in force from 2025-", tooEarly.All);
 
         using var coordinator = app.Client(Role.Coordinator);
         Assert.Equal(HttpStatusCode.OK, (await coordinator.PostAsync("/api/v1/incidents/grouping", null)).StatusCode);
@@ -139,6 +148,7 @@ public sealed class IncidentAgreementTests
         {
             var codes = ctx.Agreements.ToDictionary(a => a.Id, a => a.Code);
             Assert.Equal(other, codes[view.AgreementId!.Value]);
+            Assert.Equal(0, ctx.Reports.Count(r => r.OccurredOn == new DateOnly(2025, 1, 1)));
             Assert.Equal(5, ctx.Reports.Count(r => r.EventType == "Overlap test"));
             // The same place, day and type, yet two events: one of each agreement, each with its own quorum.
             var incidents = ctx.Incidents.Where(i => i.EventType == "Overlap test").ToList().Select(i => (Code: codes[i.AgreementId!.Value], i.ReportCount, i.Id)).OrderBy(i => i.ReportCount).ToList();
@@ -147,6 +157,20 @@ public sealed class IncidentAgreementTests
             Assert.Equal(3, detail.Quorum.Required);
             var battle = ctx.Incidents.Single(i => i.EventType == "Battles");
             Assert.Equal(other, codes[battle.AgreementId!.Value]);
+
+            // An agreement the submitter may not read is as unknown as one that does not exist, on both endpoints.
+            var hidden = ctx.Agreements.Single(a => a.Code == other);
+            hidden.Classification = Classification.Confidential;
+            hidden.OwnerOrganisationId = Guid.NewGuid();
+            await ctx.SaveChangesAsync();
+        }
+        var notYours = await ProblemAssert.IsProblem(await monitor.PostAsync("/api/v1/reports", Json(Report(other))), HttpStatusCode.UnprocessableEntity);
+        Assert.StartsWith("no agreement you may read has the code", Assert.Single(notYours.FieldErrors("agreement")));
+        var notYoursInBatch = await ProblemAssert.IsProblem(await monitor.PostAsync("/api/v1/reports/batch", Json($"{{\"reports\":[{Report(other)}]}}")), HttpStatusCode.UnprocessableEntity);
+        Assert.StartsWith("no agreement you may read has the code", Assert.Single(notYoursInBatch.FieldErrors("reports[0].agreement")));
+        await using (var ctx = app.OpenDb())
+        {
+            Assert.Equal(5, ctx.Reports.Count(r => r.EventType == "Overlap test"));
         }
     }
 }

@@ -108,14 +108,19 @@ public sealed class ReportBatchTests(Apps apps)
         // A client id another account used: refused with its place in the batch, and the rest not stored either.
         using var other = await app.ClientOfNewOrganisationAsync(Role.Monitor, "Another monitoring team (simulated)");
         Assert.Equal(HttpStatusCode.Created, (await other.PostAsync("/api/v1/reports", Body(Report($"{device}/taken")))).StatusCode);
-        var taken = await ProblemAssert.IsProblem(await monitor.PostAsync(Url, Batch(Report($"{device}/ok"), Report($"{device}/taken"))), HttpStatusCode.Conflict);
+        Assert.Equal(HttpStatusCode.Created, (await other.PostAsync("/api/v1/reports", Body(Report($"{device}/taken-too")))).StatusCode);
+        var taken = await ProblemAssert.IsProblem(await monitor.PostAsync(Url, Batch(Report($"{device}/ok"), Report($"{device}/taken"), Report($"{device}/taken-too"))),
+            HttpStatusCode.Conflict);
         Assert.StartsWith($"reports[1]: The client id '{device}/taken' was already used by another account", taken.Detail());
+        Assert.Contains($"reports[2]: The client id '{device}/taken-too' was already used", taken.Detail()); // every one refused, in one answer
+        Assert.Equal((1, 1, 0), (taken.FieldErrors("reports[1].clientId").Length, taken.FieldErrors("reports[2].clientId").Length, taken.FieldErrors("reports[0].clientId").Length));
 
         // Only those allowed to submit reports may send a batch.
         using var donor = app.Client(Role.Donor);
         await ProblemAssert.IsProblem(await donor.PostAsync(Url, Batch(Report($"{device}/donor"))), HttpStatusCode.Forbidden);
 
         await using var ctx = app.OpenDb();
-        Assert.Equal([$"{device}/taken"], await ctx.Reports.IgnoreQueryFilters().Where(r => r.ClientId!.StartsWith(device)).Select(r => r.ClientId!).ToListAsync());
+        Assert.Equal([$"{device}/taken", $"{device}/taken-too"],
+            (await ctx.Reports.IgnoreQueryFilters().Where(r => r.ClientId!.StartsWith(device)).Select(r => r.ClientId!).ToListAsync()).Order());
     }
 }
