@@ -52,5 +52,8 @@ public sealed class FieldErrors
         list.Add(message);
     }
 
+    /// <summary>Every error, field by field.</summary>
+    public IEnumerable<(string Field, string Message)> All => _errors.SelectMany(e => e.Value.Select(m => (e.Key, m)));
+
     public Failure ToFailure() => Failure.Invalid(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
 }

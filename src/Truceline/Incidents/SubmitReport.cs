@@ -48,6 +48,26 @@ public static class SubmitReport
     public static async Task<Outcome<Result>> RunAsync(TrucelineDb db, ZoneCatalog zones, PersonalData personalData, Request request, Submitter submitter,
         TimeProvider time, CancellationToken ct = default, ReportIntake? intake = null)
     {
+        var outcome = await CheckAndStoreAsync(db, zones, personalData, request, submitter, time, ct, intake);
+        // A retry of a report already stored is the first report, even if it would not pass the checks now (the zones
+        // moved, the agreement was withdrawn): looked up only when it fails, so a new report costs no extra query.
+        return outcome.Failure is { Kind: FailureKind.Invalid } && await FirstOfAsync(db, submitter, [request.ClientId], ct) is { Count: 1 } first
+            ? new Result(first.Values.Single(), Created: false)
+            : outcome;
+    }
+
+    /// <summary>The reports already stored under these client ids by this submitter on this channel, by client id.</summary>
+    internal static async Task<Dictionary<string, Report>> FirstOfAsync(TrucelineDb db, Submitter submitter, IEnumerable<string?> clientIds, CancellationToken ct)
+    {
+        var ids = clientIds.Where(c => !string.IsNullOrWhiteSpace(c)).Select(c => c!.Trim()).Distinct().ToList();
+        return ids.Count == 0 ? [] : await db.Reports.IgnoreQueryFilters().AsNoTracking()
+            .Where(r => r.Channel == submitter.Channel && r.ClientId != null && ids.Contains(r.ClientId) && r.SubmittedByUserId == submitter.UserId)
+            .ToDictionaryAsync(r => r.ClientId!, ct);
+    }
+
+    private static async Task<Outcome<Result>> CheckAndStoreAsync(TrucelineDb db, ZoneCatalog zones, PersonalData personalData, Request request, Submitter submitter,
+        TimeProvider time, CancellationToken ct, ReportIntake? intake)
+    {
         var now = time.GetUtcNow().UtcDateTime;
         var errors = Validate(request, LatestToday(time));
         if (errors.Any)

@@ -31,42 +31,70 @@ public static class SubmitReports
         var version = zones.Version ?? "";
         var today = SubmitReport.LatestToday(time);
         var now = time.GetUtcNow().UtcDateTime;
-        var errors = new FieldErrors();
         var agreements = await SubmitReport.AgreementsAsync(db, items.OfType<SubmitReport.Request>(), ct);
-        var reports = new List<Report>(items.Count);
+        // Each report checked on its own, so every problem of every report is in one answer, and so a report that fails
+        // can still turn out to be a retry of one stored before.
+        var problems = new FieldErrors?[items.Count];
+        var reports = new Report?[items.Count];
         for (var i = 0; i < items.Count; i++)
         {
+            var own = new FieldErrors();
             if (items[i] is not { } item)
             {
-                errors.Add($"reports[{i}]", "is null; each report is an object");
+                own.Add($"reports[{i}]", "is null; each report is an object");
+            }
+            else
+            {
+                SubmitReport.Validate(item, today, own, $"reports[{i}].");
+                agreements.Check(item, own, $"reports[{i}].");
+                if (!own.Any)
+                {
+                    reports[i] = SubmitReport.Build(db, personalData, item, submitter, now, agreements);
+                    if (SubmitReport.Place(reports[i]!, zones).Failure is { } outside)
+                    {
+                        AddAt(own, i, outside);
+                    }
+                }
+            }
+            problems[i] = own.Any ? own : null;
+        }
+        // A report sent again after a lost answer is the first one, even if it would not pass the checks now (the zones
+        // moved, the agreement was withdrawn): looked up only for the reports that fail, so a new batch costs no query.
+        var earlier = problems.Any(p => p is not null)
+            ? await SubmitReport.FirstOfAsync(db, submitter, items.Select((item, i) => problems[i] is null ? null : item?.ClientId), ct)
+            : [];
+        var errors = new FieldErrors();
+        var retried = new Report?[items.Count];
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (problems[i] is null)
+            {
                 continue;
             }
-            // Every problem of every report in one answer: each well-formed report is placed, even after a bad one.
-            var before = errors.Fields;
-            SubmitReport.Validate(item, today, errors, $"reports[{i}].");
-            agreements.Check(item, errors, $"reports[{i}].");
-            if (errors.Fields == before)
+            if (items[i]?.ClientId?.Trim() is { } id && earlier.TryGetValue(id, out var first))
             {
-                var report = SubmitReport.Build(db, personalData, item, submitter, now, agreements);
-                if (SubmitReport.Place(report, zones).Failure is { } outside)
-                {
-                    AddAt(errors, i, outside);
-                }
-                reports.Add(report);
+                retried[i] = first;
+                continue;
+            }
+            foreach (var (field, message) in problems[i]!.All)
+            {
+                errors.Add(field, message);
             }
         }
         if (errors.Any)
         {
             return errors.ToFailure();
         }
-        var answers = await intake.StoreAllAsync(db, reports, version);
+        var fresh = Enumerable.Range(0, items.Count).Where(i => retried[i] is null).ToList();
+        var answers = fresh.Count == 0 ? [] : await intake.StoreAllAsync(db, fresh.Select(i => reports[i]!).ToList(), version);
         // Refused as a whole, naming every report refused: a client id another account used (409, which outranks the
         // rest), or a place outside the area once the writer placed it again against zones changed meanwhile.
         var conflicts = new List<string>();
-        for (var i = 0; i < answers.Count; i++)
+        for (var k = 0; k < answers.Count; k++)
         {
-            if (answers[i].Failure is { } refused)
+            if (answers[k].Failure is { } refused)
             {
+                var i = fresh[k];
                 AddAt(errors, i, refused.Kind == FailureKind.Invalid ? refused : Failure.Invalid("clientId", refused.Detail));
                 if (refused.Kind == FailureKind.Conflict)
                 {
@@ -78,7 +106,21 @@ public static class SubmitReports
         {
             return new Failure(FailureKind.Conflict, "Client id in use", string.Join(" ", conflicts), errors.ToFailure().Errors);
         }
-        return errors.Any ? errors.ToFailure() : answers.Select(a => a.Value!).ToList();
+        if (errors.Any)
+        {
+            return errors.ToFailure();
+        }
+        // In the order sent: the retries recognised above, the rest as the writer answered them.
+        var results = new SubmitReport.Result[items.Count];
+        for (var k = 0; k < fresh.Count; k++)
+        {
+            results[fresh[k]] = answers[k].Value!;
+        }
+        for (var i = 0; i < items.Count; i++)
+        {
+            results[i] ??= new SubmitReport.Result(retried[i]!, Created: false);
+        }
+        return results;
     }
 
     /// <summary>A report's field errors under its place in the batch ("reports[3].latitude").</summary>

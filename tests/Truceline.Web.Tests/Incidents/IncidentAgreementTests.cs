@@ -80,8 +80,8 @@ public sealed class IncidentAgreementTests
         }
 
         using var monitor = app.Client(Role.Monitor);
-        string Report(string? agreement) =>
-            $$"""{"clientId":"{{Guid.NewGuid():N}}","sourceType":"monitorPatrol","occurredOn":"2026-11-18","latitude":31.3462,"longitude":34.3063,"geoPrecision":1,"eventType":"Overlap test"{{(agreement is null ? "" : $",\"agreement\":\"{agreement}\"")}}}""";
+        string Report(string? agreement, string? clientId = null) =>
+            $$"""{"clientId":"{{clientId ?? Guid.NewGuid().ToString("N")}}","sourceType":"monitorPatrol","occurredOn":"2026-11-18","latitude":31.3462,"longitude":34.3063,"geoPrecision":1,"eventType":"Overlap test"{{(agreement is null ? "" : $",\"agreement\":\"{agreement}\"")}}}""";
         StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
         // Named nowhere: the agreement in force on its day, the first created of the two. Named: that one, by either endpoint.
         Assert.Equal(HttpStatusCode.Created, (await monitor.PostAsync("/api/v1/reports", Json(Report(null)))).StatusCode);
@@ -168,9 +168,22 @@ public sealed class IncidentAgreementTests
         Assert.StartsWith("no agreement you may read has the code", Assert.Single(notYours.FieldErrors("agreement")));
         var notYoursInBatch = await ProblemAssert.IsProblem(await monitor.PostAsync("/api/v1/reports/batch", Json($"{{\"reports\":[{Report(other)}]}}")), HttpStatusCode.UnprocessableEntity);
         Assert.StartsWith("no agreement you may read has the code", Assert.Single(notYoursInBatch.FieldErrors("reports[0].agreement")));
+        // A report stored before and sent again is the first one, though naming that agreement would be refused now;
+        // in a batch, only the new report naming it is refused.
+        var resent = await monitor.PostAsync("/api/v1/reports", Json(Report(other, view.ClientId)));
+        Assert.Equal(HttpStatusCode.OK, resent.StatusCode);
+        Assert.Equal(view.Id, (await resent.Content.ReadFromJsonAsync<ReportView>(Infrastructure.Json.Options))!.Id);
+        var resentBatch = await monitor.PostAsync("/api/v1/reports/batch", Json($"{{\"reports\":[{Report(null)},{Report(other, view.ClientId)}]}}"));
+        Assert.Equal(HttpStatusCode.OK, resentBatch.StatusCode);
+        var receipts = (await resentBatch.Content.ReadFromJsonAsync<ReportBatchAnswer>(Infrastructure.Json.Options))!;
+        Assert.Equal([(true, false)], [(receipts.Items[0].Created, receipts.Items[1].Created)]);
+        Assert.Equal(view.Id, receipts.Items[1].Id);
+        var mixed = await ProblemAssert.IsProblem(await monitor.PostAsync("/api/v1/reports/batch", Json($"{{\"reports\":[{Report(other, view.ClientId)},{Report(other)}]}}")),
+            HttpStatusCode.UnprocessableEntity);
+        Assert.Equal((0, 1), (mixed.FieldErrors("reports[0].agreement").Length, mixed.FieldErrors("reports[1].agreement").Length));
         await using (var ctx = app.OpenDb())
         {
-            Assert.Equal(5, ctx.Reports.Count(r => r.EventType == "Overlap test"));
+            Assert.Equal(6, ctx.Reports.Count(r => r.EventType == "Overlap test"));
         }
     }
 }
