@@ -120,12 +120,13 @@ public static class IncidentsApi
         var findings = await db.Findings.AsNoTracking().Where(f => f.IncidentId == id).OrderBy(f => f.SignedAt).ToListAsync(ct);
         var replies = await db.Replies.AsNoTracking().Where(r => r.IncidentId == id).OrderBy(r => r.CreatedAt).ToListAsync(ct);
         var quorum = incident.AgreementId is { } a ? await db.Agreements.IgnoreQueryFilters().Where(x => x.Id == a).Select(x => x.VerificationQuorum).FirstAsync(ct) : 2;
+        var readable = await ReportsApi.ReadableAgreementsAsync(db, ct);
         return new IncidentDetail(
             Summary(incident),
             new QuorumView(quorum,
                 findings.Where(f => f.Conclusion == Conclusion.Verified).Select(f => f.VerifierOrganisationId).Distinct().Count(),
                 findings.Where(f => f.Conclusion == Conclusion.NotVerified).Select(f => f.VerifierOrganisationId).Distinct().Count()),
-            reports.Select(r => ReportsApi.View(r, user, personalData)).ToList(),
+            reports.Select(r => ReportsApi.View(r, user, personalData, readable)).ToList(),
             timeline.Select(t => new TransitionView(Camel(t.FromState), Camel(t.ToState), t.Reason, t.RecordedBy, t.RecordedAt)).ToList(),
             findings.Select(f => new FindingView(f.Id, f.VerifierName, f.VerifierOrganisationId, Camel(f.Conclusion), f.Violation, f.Provisions, f.ResponsibleParty, f.Dissent, f.SignedAt)).ToList(),
             replies.Select(r => new ReplyView(r.Id, r.PartyCode, r.Text, r.CreatedAt)).ToList());

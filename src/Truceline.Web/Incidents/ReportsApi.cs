@@ -48,15 +48,20 @@ public static class ReportsApi
             .WithSummary("Inbound SMS webhook (form fields from, body, message_id, time, or the gateway's own names); a redelivery is one report");
     }
 
-    /// <summary>Who a source is, only for the roles that may know it.</summary>
-    public static ReportView View(Report r, ClaimsPrincipal user, PersonalData personalData)
+    /// <summary>The agreements the reader may read: a report names its agreement only to those.</summary>
+    public static async Task<IReadOnlySet<Guid>> ReadableAgreementsAsync(TrucelineDb db, CancellationToken ct) =>
+        (await db.Agreements.AsNoTracking().Select(a => a.Id).ToListAsync(ct)).ToHashSet();
+
+    /// <summary>Who a source is, only for the roles that may know it; the agreement, only for those who may read it.</summary>
+    public static ReportView View(Report r, ClaimsPrincipal user, PersonalData personalData, IReadOnlySet<Guid> readableAgreements)
     {
         var mayKnowSource = user.Can(Permission.ReadSourceIdentity);
         return new ReportView(r.Id, r.Channel.Lower(), r.ClientId, r.ReceivedAt, JsonNamingPolicy.CamelCase.ConvertName(r.SourceType.ToString()), r.Source,
             mayKnowSource ? personalData.Unprotect(r.SourceIdentity) : null, mayKnowSource ? r.SubmittedByUserId : null,
             r.Structured, r.OccurredOn, r.OccurredAt, r.TimePrecision, r.Latitude, r.Longitude, r.GeoPrecision, r.PlaceName, r.EventType, r.SubEventType,
             r.Description, r.AllegedParties, r.Fatalities, r.RawText, r.GovernorateCode,
-            r.Place is null ? null : JsonSerializer.Deserialize<PlaceClassification>(r.Place, PlaceJson), r.IncidentId, r.Classification.Lower(), r.AgreementId);
+            r.Place is null ? null : JsonSerializer.Deserialize<PlaceClassification>(r.Place, PlaceJson), r.IncidentId, r.Classification.Lower(),
+            r.AgreementId is { } agreement && readableAgreements.Contains(agreement) ? agreement : null);
     }
 
     private static string Lower(this Enum value) => value.ToString().ToLowerInvariant();
@@ -71,7 +76,7 @@ public static class ReportsApi
             return outcome.Failure!.ToProblem();
         }
         var (report, created) = (outcome.Value!.Report, outcome.Value.Created);
-        var view = View(report, user, personalData);
+        var view = View(report, user, personalData, await ReadableAgreementsAsync(db, ct));
         return created ? TypedResults.Created($"/api/v1/reports/{report.Id}", view) : TypedResults.Ok(view);
     }
 
@@ -94,7 +99,7 @@ public static class ReportsApi
 
     public static async Task<Results<Ok<ReportView>, ProblemHttpResult>> GetReport(Guid id, ClaimsPrincipal user, TrucelineDb db, PersonalData personalData, CancellationToken ct) =>
         await db.Reports.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct) is { } report
-            ? TypedResults.Ok(View(report, user, personalData))
+            ? TypedResults.Ok(View(report, user, personalData, await ReadableAgreementsAsync(db, ct)))
             : TypedResults.Problem($"There is no report {id} that you may see.", statusCode: 404, title: "Not found");
 
     public sealed record SmsAnswer(Guid Id, bool Duplicate);
@@ -163,7 +168,7 @@ public static class ReportsApi
         ZoneCatalog zones, PersonalData personalData, TimeProvider time, CancellationToken ct)
     {
         var outcome = await StructureReport.RunAsync(db, zones, id, body, time, ct);
-        return outcome.Succeeded ? TypedResults.Ok(View(outcome.Value!, user, personalData)) : outcome.Failure!.ToProblem();
+        return outcome.Succeeded ? TypedResults.Ok(View(outcome.Value!, user, personalData, await ReadableAgreementsAsync(db, ct))) : outcome.Failure!.ToProblem();
     }
 
     /// <summary>Newest first. Ids are UUIDv7 (time-ordered), so the cursor is the last id seen: no OFFSET, stable under inserts.</summary>
@@ -216,6 +221,7 @@ public static class ReportsApi
         }
         var items = await query.OrderByDescending(r => r.Id).Take(size + 1).ToListAsync(ct);
         var next = items.Count > size ? items[size - 1].Id.ToString() : null;
-        return TypedResults.Ok(new ReportPage(items.Take(size).Select(r => View(r, user, personalData)).ToList(), next));
+        var readable = await ReadableAgreementsAsync(db, ct);
+        return TypedResults.Ok(new ReportPage(items.Take(size).Select(r => View(r, user, personalData, readable)).ToList(), next));
     }
 }

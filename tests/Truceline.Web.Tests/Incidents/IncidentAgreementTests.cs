@@ -172,7 +172,9 @@ public sealed class IncidentAgreementTests
         // in a batch, only the new report naming it is refused.
         var resent = await monitor.PostAsync("/api/v1/reports", Json(Report(other, view.ClientId)));
         Assert.Equal(HttpStatusCode.OK, resent.StatusCode);
-        Assert.Equal(view.Id, (await resent.Content.ReadFromJsonAsync<ReportView>(Infrastructure.Json.Options))!.Id);
+        var resentView = (await resent.Content.ReadFromJsonAsync<ReportView>(Infrastructure.Json.Options))!;
+        Assert.Equal((view.Id, null), (resentView.Id, resentView.AgreementId)); // the agreement it names is not shown to whom may not read it
+        Assert.Null((await monitor.GetFromJsonAsync<ReportView>($"/api/v1/reports/{view.Id}", Infrastructure.Json.Options))!.AgreementId);
         var resentBatch = await monitor.PostAsync("/api/v1/reports/batch", Json($"{{\"reports\":[{Report(null)},{Report(other, view.ClientId)}]}}"));
         Assert.Equal(HttpStatusCode.OK, resentBatch.StatusCode);
         var receipts = (await resentBatch.Content.ReadFromJsonAsync<ReportBatchAnswer>(Infrastructure.Json.Options))!;

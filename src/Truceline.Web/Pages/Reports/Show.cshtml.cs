@@ -119,7 +119,7 @@ public sealed class ShowModel(TrucelineDb db, PersonalData personalData, ZoneCat
         {
             return false;
         }
-        Report = ReportsApi.View(report, User, personalData);
+        Report = ReportsApi.View(report, User, personalData, await ReportsApi.ReadableAgreementsAsync(db, ct));
         Evidence = await EvidenceApi.ForReportAsync(db, id, ct);
         return true;
     }
