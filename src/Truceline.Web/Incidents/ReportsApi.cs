@@ -48,6 +48,8 @@ public static class ReportsApi
             .WithSummary("Inbound SMS webhook (form fields from, body, message_id, time, or the gateway's own names); a redelivery is one report");
     }
 
+    private static readonly IReadOnlySet<Guid> NoAgreements = new HashSet<Guid>();
+
     /// <summary>The agreements the reader may read: a report names its agreement only to those.</summary>
     public static async Task<IReadOnlySet<Guid>> ReadableAgreementsAsync(TrucelineDb db, CancellationToken ct) =>
         (await db.Agreements.AsNoTracking().Select(a => a.Id).ToListAsync(ct)).ToHashSet();
@@ -76,7 +78,8 @@ public static class ReportsApi
             return outcome.Failure!.ToProblem();
         }
         var (report, created) = (outcome.Value!.Report, outcome.Value.Created);
-        var view = View(report, user, personalData, await ReadableAgreementsAsync(db, ct));
+        // Most reports name no agreement: no query for them on intake's path.
+        var view = View(report, user, personalData, report.AgreementId is null ? NoAgreements : await ReadableAgreementsAsync(db, ct));
         return created ? TypedResults.Created($"/api/v1/reports/{report.Id}", view) : TypedResults.Ok(view);
     }
 
