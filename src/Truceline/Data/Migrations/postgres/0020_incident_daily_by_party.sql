@@ -58,6 +58,13 @@ INSERT INTO incident_daily_party (party, day, event_type, governorate_code, stat
     GROUP BY p, i.occurred_on, i.event_type, COALESCE(i.governorate_code, ''), i.state, i.classification;
 CREATE FUNCTION incident_daily_party_apply() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    -- Only when a column it counts by changed: grouping writes every summary column of an incident a report joins, the
+    -- parties among them, and would otherwise take each such incident's counts away and add them back unchanged.
+    IF TG_OP = 'UPDATE' AND OLD.alleged_parties IS NOT DISTINCT FROM NEW.alleged_parties AND OLD.occurred_on IS NOT DISTINCT FROM NEW.occurred_on
+       AND OLD.event_type IS NOT DISTINCT FROM NEW.event_type AND OLD.governorate_code IS NOT DISTINCT FROM NEW.governorate_code
+       AND OLD.state IS NOT DISTINCT FROM NEW.state AND OLD.classification IS NOT DISTINCT FROM NEW.classification THEN
+        RETURN NULL;
+    END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.alleged_parties <> '' THEN
         UPDATE incident_daily_party SET count = count - 1
             WHERE party IN (SELECT incident_parties(OLD.alleged_parties)) AND day = OLD.occurred_on AND event_type = OLD.event_type

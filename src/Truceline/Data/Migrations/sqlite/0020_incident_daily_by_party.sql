@@ -72,8 +72,12 @@ CREATE TRIGGER incidents_daily_party_delete AFTER DELETE ON incidents WHEN OLD.a
           AND state = OLD.state AND classification = OLD.classification
           AND party IN (SELECT p.value FROM json_each('[' || replace(json_quote(trim(OLD.alleged_parties, '|')), '|', '","') || ']') p);
 END;
+-- Only when a column it counts by changed: grouping writes every summary column of an incident a report joins, the
+-- parties among them, and would otherwise take each such incident's counts away and add them back unchanged.
 CREATE TRIGGER incidents_daily_party_update AFTER UPDATE OF occurred_on, event_type, governorate_code, state, classification, alleged_parties ON incidents
-    WHEN OLD.alleged_parties <> '' OR NEW.alleged_parties <> '' BEGIN
+    WHEN (OLD.alleged_parties <> '' OR NEW.alleged_parties <> '')
+     AND (OLD.alleged_parties IS NOT NEW.alleged_parties OR OLD.occurred_on IS NOT NEW.occurred_on OR OLD.event_type IS NOT NEW.event_type
+          OR OLD.governorate_code IS NOT NEW.governorate_code OR OLD.state IS NOT NEW.state OR OLD.classification IS NOT NEW.classification) BEGIN
     UPDATE incident_daily_party SET count = count - 1
         WHERE day = OLD.occurred_on AND event_type = OLD.event_type AND governorate_code = COALESCE(OLD.governorate_code, '')
           AND state = OLD.state AND classification = OLD.classification
