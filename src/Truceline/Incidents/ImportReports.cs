@@ -151,10 +151,7 @@ public static class ImportReports
         public Guid? Named => named;
 
         /// <summary>The days the named agreement is in force, when its phases say and the day is not among them.</summary>
-        public string? NotInForce(DateOnly day) =>
-            named is { } id && agreements.SpanOf(id) is { From: { } from } span && (day < from || span.To is { } to && day > to)
-                ? $"from {from:yyyy-MM-dd}{(span.To is { } end ? $" to {end:yyyy-MM-dd}" : "")}"
-                : null;
+        public string? NotInForce(DateOnly day) => named is { } id ? agreements.NotInForce(id, day) : null;
 
         public string Code(string actor, DateOnly? day) =>
             (named ?? (day is { } d ? agreements.For(d) : null)) is { } agreement && byAgreement.TryGetValue(agreement, out var names)

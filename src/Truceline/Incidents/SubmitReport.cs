@@ -68,31 +68,51 @@ public static class SubmitReport
     private static async Task<Outcome<Result>> CheckAndStoreAsync(TrucelineDb db, ZoneCatalog zones, PersonalData personalData, Request request, Submitter submitter,
         TimeProvider time, CancellationToken ct, ReportIntake? intake)
     {
-        var now = time.GetUtcNow().UtcDateTime;
-        var errors = Validate(request, LatestToday(time));
-        if (errors.Any)
-        {
-            return errors.ToFailure();
-        }
         // Through the intake writer, the zones as last loaded: the writer checks their version once per batch, in its
         // transaction, and places again any report placed with zones changed since (one query a batch, not one a report).
         await (intake is null ? zones.CurrentAsync(db, ct) : zones.LoadedAsync(db, ct));
-        var agreements = await AgreementsAsync(db, [request], ct);
-        if (agreements.Check(request, errors, ""))
+        var version = zones.Version ?? ""; // read before placing (see Place)
+        var errors = new FieldErrors();
+        var report = Prepare(db, zones, personalData, request, submitter, time.GetUtcNow().UtcDateTime, LatestToday(time),
+            await AgreementsAsync(db, [request], ct), errors, "");
+        if (report is null)
         {
             return errors.ToFailure();
         }
-        var report = Build(db, personalData, request, submitter, now, agreements);
-        var placed = Place(report, zones);
-        if (!placed.Succeeded)
+        return intake is null ? await StoreAsync(db, report, ct) : await intake.StoreAsync(db, report, version);
+    }
+
+    /// <summary>
+    /// Checks one request and makes its report, placed against the zones and lines in force on its day: the report, or
+    /// null with every problem added to <paramref name="errors"/>, each field's name after <paramref name="path"/>.
+    /// </summary>
+    internal static Report? Prepare(TrucelineDb db, ZoneCatalog zones, PersonalData personalData, Request request, Submitter submitter, DateTime now,
+        DateOnly today, NamedAgreements agreements, FieldErrors errors, string path)
+    {
+        var before = errors.Fields;
+        Validate(request, today, errors, path);
+        agreements.Check(request, errors, path);
+        if (errors.Fields != before)
         {
-            return placed.Failure!;
+            return null;
         }
-        return intake is null ? await StoreAsync(db, report, ct) : await intake.StoreAsync(db, report, placed.Value!);
+        var report = Build(db, personalData, request, submitter, now, agreements);
+        if (Place(report, zones).Failure is not { } outside)
+        {
+            return report;
+        }
+        foreach (var (field, messages) in outside.Errors!)
+        {
+            foreach (var message in messages)
+            {
+                errors.Add(path + field, message);
+            }
+        }
+        return null;
     }
 
     /// <summary>The report a valid request makes, not yet placed against the zones nor stored.</summary>
-    internal static Report Build(TrucelineDb db, PersonalData personalData, Request request, Submitter submitter, DateTime now,
+    private static Report Build(TrucelineDb db, PersonalData personalData, Request request, Submitter submitter, DateTime now,
         NamedAgreements agreements) => new()
     {
         AgreementId = agreements.IdOf(request),
@@ -160,9 +180,9 @@ public static class SubmitReport
                 errors.Add(path + "agreement", $"no agreement you may read has the code '{code}'; leave it out for the agreement in force on the report's day");
                 return true;
             }
-            if (request.OccurredOn is { } day && spans?.SpanOf(id) is { From: { } from } span && (day < from || span.To is { } to && day > to))
+            if (request.OccurredOn is { } day && spans?.NotInForce(id, day) is { } inForce)
             {
-                errors.Add(path + "agreement", $"the agreement '{code}' is in force from {from:yyyy-MM-dd}{(span.To is { } end ? $" to {end:yyyy-MM-dd}" : "")}, not on {day:yyyy-MM-dd}");
+                errors.Add(path + "agreement", $"the agreement '{code}' is in force {inForce}, not on {day:yyyy-MM-dd}");
                 return true;
             }
             return false;

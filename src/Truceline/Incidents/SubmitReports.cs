@@ -45,16 +45,7 @@ public static class SubmitReports
             }
             else
             {
-                SubmitReport.Validate(item, today, own, $"reports[{i}].");
-                agreements.Check(item, own, $"reports[{i}].");
-                if (!own.Any)
-                {
-                    reports[i] = SubmitReport.Build(db, personalData, item, submitter, now, agreements);
-                    if (SubmitReport.Place(reports[i]!, zones).Failure is { } outside)
-                    {
-                        AddAt(own, i, outside);
-                    }
-                }
+                reports[i] = SubmitReport.Prepare(db, zones, personalData, item, submitter, now, today, agreements, own, $"reports[{i}].");
             }
             problems[i] = own.Any ? own : null;
         }

@@ -21,9 +21,14 @@ public static class DefaultAgreement
             spans.Where(s => s.From is { } from && from <= day && (s.To is null || day <= s.To)).Select(s => (Guid?)s.Id).FirstOrDefault()
             ?? spans.Select(s => (Guid?)s.Id).FirstOrDefault();
 
-        /// <summary>The days the agreement is in force, as its phases say (From null when no phase has a start), or null if unknown.</summary>
-        public (DateOnly? From, DateOnly? To)? SpanOf(Guid id) =>
-            spans.Where(s => s.Id == id).Select(s => ((DateOnly? From, DateOnly? To)?)(s.From, s.To)).FirstOrDefault();
+        /// <summary>
+        /// When the agreement's phases say it is not in force on the day, the days it is ("from 2025-10-10 to …");
+        /// null when it is, or when its phases give no start.
+        /// </summary>
+        public string? NotInForce(Guid id, DateOnly day) =>
+            spans.FirstOrDefault(s => s.Id == id) is { From: { } from } span && (day < from || span.To is { } to && day > to)
+                ? $"from {from:yyyy-MM-dd}{(span.To is { } end ? $" to {end:yyyy-MM-dd}" : "")}"
+                : null;
 
         /// <summary>Whether each record would attach as it would by <paramref name="other"/>: the same agreements, spanning the same days.</summary>
         public bool SameAs(ByDay other) => spans.SequenceEqual(other.Spans);

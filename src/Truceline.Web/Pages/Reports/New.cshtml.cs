@@ -71,7 +71,6 @@ public sealed class NewModel(TrucelineDb db, ZoneCatalog zones, PersonalData per
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var visible = (await db.Zones.AsNoTracking().Where(z => z.Kind == ZoneKind.Governorate || z.Kind == ZoneKind.Line).ToListAsync(ct)).Where(z => z.InForceOn(today));
         ZonesJson = System.Text.Encoding.UTF8.GetString(ZonesApi.FeatureCollection(visible)).Replace("</", "<\\/", StringComparison.Ordinal);
-        Agreements = (await db.Agreements.AsNoTracking().OrderBy(a => a.CreatedAt).Select(a => new { a.Code, a.Title }).ToListAsync(ct))
-            .Select(a => (a.Code, a.Title)).ToList();
+        Agreements = await Pages.SituationReports.SituationReportForm.AgreementsAsync(db, ct);
     }
 }

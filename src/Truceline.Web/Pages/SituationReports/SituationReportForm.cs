@@ -44,7 +44,7 @@ public sealed class SituationReportForm
             string.IsNullOrWhiteSpace(CorrectionNote) ? null : CorrectionNote);
     }
 
-    /// <summary>The agreements the writer may report on (code and title).</summary>
+    /// <summary>The agreements the user may read (code and title), by code: those a situation report or an incident report may name.</summary>
     public static async Task<IReadOnlyList<(string Code, string Title)>> AgreementsAsync(TrucelineDb db, CancellationToken ct) =>
         (await db.Agreements.AsNoTracking().OrderBy(a => a.Code).Select(a => new { a.Code, a.Title }).ToListAsync(ct)).Select(a => (a.Code, a.Title)).ToList();
 }
