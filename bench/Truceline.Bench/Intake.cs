@@ -21,14 +21,14 @@ namespace Truceline.Bench;
 public static class Intake
 {
     /// <summary>Town centres in the Gaza Strip (approximate), where the simulated reports are placed.</summary>
-    private static readonly (double Lat, double Lon)[] Towns =
+    internal static readonly (double Lat, double Lon)[] Towns =
     [
         (31.2969, 34.2436), (31.3462, 34.3063), (31.4180, 34.3510), (31.4490, 34.3930), (31.4400, 34.4040), (31.4210, 34.3850),
         (31.5017, 34.4668), (31.5000, 34.4900), (31.5500, 34.5000), (31.5350, 34.5350), (31.5300, 34.4830), (31.3400, 34.3300),
         (31.3200, 34.3400), (31.4330, 34.3700), (31.5050, 34.4450), (31.5250, 34.4700),
     ];
 
-    private static readonly string[] Types = ["Simulated shelling", "Simulated air strike", "Simulated gunfire", "Simulated demolition", "Simulated clash", "Simulated drone"];
+    internal static readonly string[] Types = ["Simulated shelling", "Simulated air strike", "Simulated gunfire", "Simulated demolition", "Simulated clash", "Simulated drone"];
 
     /// <summary>How long wrk sends reports: long enough for several grouping passes over a growing store.</summary>
     private const int WrkSeconds = 20;
@@ -196,10 +196,13 @@ public static class Intake
             }
         }
         var baseline = reports / sw.Elapsed.TotalSeconds;
-        var stored = await StoredRowsBaselineAsync(dir, reports, sw);
+        var intakeDb = Path.Combine(dir.FullName, "intake.db");
+        var stored = await StoredRowsBaselineAsync(intakeDb, reports, withAudit: false);
+        var storedWithAudit = await StoredRowsBaselineAsync(intakeDb, reports, withAudit: true);
         Console.WriteLine($"Durable intake over HTTP on SQLite ({concurrency} concurrent clients, 2 cores; reports simulated; grouping runs every 3 s as served):");
         Console.WriteLine($"  baseline: raw batched SQLite insert of the same rows (1,000 per transaction):    {baseline,10:N0} rows/s");
         Console.WriteLine($"  baseline: the rows intake stored, inserted raw again into a copy of its database (its reports table, indexes and foreign keys; 1,000 per transaction): {stored,10:N0} rows/s");
+        Console.WriteLine($"  baseline: the same with each report's audit entry (the two rows intake writes a report; 1,000 reports per transaction): {storedWithAudit,10:N0} reports/s");
         if (wrk is not null)
         {
             Console.WriteLine($"  POST /api/v1/reports loaded by wrk from its own process ({WrkSeconds} s): {wrk.Rps,10:N0} reports/s, p50 {wrk.P50:0.0} ms, p99 {wrk.P99:0.0} ms;"
@@ -214,6 +217,7 @@ public static class Intake
                 + $"{(storedByBatch >= wrkBatch.Requests * BatchSize ? "" : " (SOME ANSWERED REPORTS LOST)")}; {batchBacklog:N0} awaiting grouping at the end");
             Console.WriteLine($"  batch ratio to the baseline {batchRate / baseline:0.000}; targets: >= 2,000/s {(batchRate >= 2000 ? "met" : "NOT met")}, >= half the baseline {(batchRate >= baseline / 2 ? "met" : "NOT met")}");
             Console.WriteLine($"  against the stored rows inserted raw: one a request {wrk.Rps / stored:0.000}, batch {batchRate / stored:0.000} (half: {(batchRate >= stored / 2 ? "met" : "NOT met")} by the batch)");
+            Console.WriteLine($"  against the stored rows with their audit entries: one a request {wrk.Rps / storedWithAudit:0.000}, batch {batchRate / storedWithAudit:0.000} (half: {(batchRate >= storedWithAudit / 2 ? "met" : "NOT met")} by the batch)");
         }
         else
         {
@@ -227,15 +231,16 @@ public static class Intake
     }
 
     /// <summary>
-    /// A second baseline, closer to "the same rows": reports exactly as intake stored them (every column, the place
-    /// as JSON), inserted raw again, with new ids and client ids, into a copy of the bench's database, so into the
-    /// same table with its indexes and foreign keys, as large as intake left it. No audit entries: those are intake's
-    /// own cost.
+    /// Baselines closer to "the same rows" than the narrow table: the last <paramref name="count"/> reports exactly as
+    /// intake stored them (every column, the place as JSON), inserted raw again, with new ids and client ids, into a copy
+    /// of the bench's database, so into the same table with its indexes and foreign keys, as large as intake left it.
+    /// With <paramref name="withAudit"/>, each also with the audit entry intake wrote for it (its `created` entry, copied
+    /// with a new sequence number: the rows, not the hashing that chains them), as intake writes one for every report.
     /// </summary>
-    private static async Task<double> StoredRowsBaselineAsync(DirectoryInfo dir, int count, Stopwatch sw)
+    internal static async Task<double> StoredRowsBaselineAsync(string database, int count, bool withAudit)
     {
-        var copy = Path.Combine(dir.FullName, "same.db");
-        await using (var source = new SqliteConnection($"Data Source={Path.Combine(dir.FullName, "intake.db")}"))
+        var copy = Path.Combine(Path.GetDirectoryName(database)!, $"same-{withAudit}.db");
+        await using (var source = new SqliteConnection($"Data Source={database}"))
         {
             await source.OpenAsync();
             await using var vacuum = source.CreateCommand();
@@ -249,43 +254,79 @@ public static class Intake
             setup.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;";
             await setup.ExecuteNonQueryAsync();
         }
-        var rows = new List<object[]>(count);
-        string[] names;
-        await using (var read = connection.CreateCommand())
+        async Task<(string[] Names, List<object[]> Rows)> Read(string sql)
         {
-            read.CommandText = $"SELECT * FROM reports ORDER BY rowid DESC LIMIT {count}";
+            await using var read = connection.CreateCommand();
+            read.CommandText = sql;
             await using var reader = await read.ExecuteReaderAsync();
-            names = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToArray();
+            var names = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToArray();
+            var rows = new List<object[]>();
             while (await reader.ReadAsync())
             {
                 var values = new object[reader.FieldCount];
                 reader.GetValues(values);
                 rows.Add(values);
             }
+            return (names, rows);
         }
+        var (names, rows) = await Read($"SELECT * FROM reports ORDER BY rowid DESC LIMIT {count}");
         int Column(string name) => Array.IndexOf(names, name);
         var (id, clientId, incident) = (Column("id"), Column("client_id"), Column("incident_id"));
-        sw.Restart();
+        // Each report's own entry (the audit keeps the id in lower case, the reports table in upper).
+        var (auditNames, auditRows) = withAudit
+            ? await Read($"SELECT a.* FROM audit_entries a JOIN (SELECT lower(id) AS id, rowid AS r FROM reports ORDER BY rowid DESC LIMIT {count}) s"
+                + " ON a.entity_type = 'Report' AND a.action = 'created' AND a.entity_id = s.id ORDER BY s.r DESC")
+            : ([], []);
+        if (withAudit && auditRows.Count != rows.Count)
+        {
+            throw new InvalidOperationException($"{rows.Count} reports but {auditRows.Count} audit entries for them.");
+        }
+        long seq;
+        await using (var max = connection.CreateCommand())
+        {
+            max.CommandText = "SELECT coalesce(max(seq), 0) FROM audit_entries";
+            seq = (long)(await max.ExecuteScalarAsync())!;
+        }
+        var sw = Stopwatch.StartNew();
         for (var start = 0; start < rows.Count; start += 1000)
         {
             await using var tx = connection.BeginTransaction();
             await using var insert = connection.CreateCommand();
             insert.CommandText = $"INSERT INTO reports ({string.Join(", ", names)}) VALUES ({string.Join(", ", names.Select((_, i) => $"$p{i}"))})";
             var p = names.Select((_, i) => insert.Parameters.Add(new SqliteParameter($"$p{i}", null))).ToArray();
+            await using var audit = connection.CreateCommand();
+            audit.CommandText = $"INSERT INTO audit_entries ({string.Join(", ", auditNames)}) VALUES ({string.Join(", ", auditNames.Select((_, i) => $"$a{i}"))})";
+            var q = auditNames.Select((_, i) => audit.Parameters.Add(new SqliteParameter($"$a{i}", null))).ToArray();
+            var (auditSeq, auditEntity) = (Array.IndexOf(auditNames, "seq"), Array.IndexOf(auditNames, "entity_id"));
             for (var r = start; r < Math.Min(start + 1000, rows.Count); r++)
             {
                 for (var c = 0; c < names.Length; c++)
                 {
                     p[c].Value = rows[r][c];
                 }
-                p[id].Value = Guid.CreateVersion7().ToString().ToUpperInvariant();
+                var newId = Guid.CreateVersion7();
+                p[id].Value = newId.ToString().ToUpperInvariant();
                 p[clientId].Value = $"{rows[r][clientId]}-again";
                 p[incident].Value = DBNull.Value; // as intake stores a report: not yet grouped
                 await insert.ExecuteNonQueryAsync();
+                if (withAudit)
+                {
+                    for (var c = 0; c < auditNames.Length; c++)
+                    {
+                        q[c].Value = auditRows[r][c];
+                    }
+                    q[auditSeq].Value = ++seq;
+                    q[auditEntity].Value = newId.ToString();
+                    await audit.ExecuteNonQueryAsync();
+                }
             }
             await tx.CommitAsync();
         }
-        return rows.Count / sw.Elapsed.TotalSeconds;
+        var rate = rows.Count / sw.Elapsed.TotalSeconds;
+        await connection.CloseAsync();
+        SqliteConnection.ClearAllPools();
+        File.Delete(copy);
+        return rate;
     }
 
     internal static string FindShared()

@@ -7,6 +7,11 @@ if (args.Contains("--quick"))
     Quick.Run();
     return;
 }
+if (args.Contains("--intake-writer"))
+{
+    await IntakeWriter.RunAsync();
+    return;
+}
 if (args.Contains("--intake"))
 {
     await Intake.RunAsync();

@@ -13,26 +13,39 @@ namespace Truceline.Data;
 internal static class BulkWrite
 {
     /// <summary>Inserts the entities, every mapped property.</summary>
-    public static async Task InsertAsync<T>(TrucelineDb db, IReadOnlyList<T> entities, CancellationToken ct)
+    public static Task InsertAsync<T>(TrucelineDb db, IReadOnlyList<T> entities, CancellationToken ct)
+        where T : class => WriteAsync(db, entities, null, ct);
+
+    /// <summary>
+    /// Inserts the entities a unique index does not already hold, and says which were inserted: an entity whose key under
+    /// <paramref name="conflictTarget"/> (the index's columns and, for a partial index, its WHERE) is already stored, or
+    /// was inserted earlier in this call, is skipped. Skipping in the insert spares a lookup of every key beforehand when
+    /// nearly all are new (intake, where a retry is the exception).
+    /// </summary>
+    public static Task<bool[]> InsertNewAsync<T>(TrucelineDb db, IReadOnlyList<T> entities, string conflictTarget, CancellationToken ct)
+        where T : class => WriteAsync(db, entities, $" ON CONFLICT {conflictTarget} DO NOTHING", ct);
+
+    private static async Task<bool[]> WriteAsync<T>(TrucelineDb db, IReadOnlyList<T> entities, string? onConflict, CancellationToken ct)
         where T : class
     {
+        var inserted = new bool[entities.Count];
         if (entities.Count == 0)
         {
-            return;
+            return inserted;
         }
         var type = db.Model.FindEntityType(typeof(T))!;
         var table = StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema());
         var columns = type.GetProperties().ToArray();
         var sqlite = !db.IsPostgres;
         await using var command = Command(db);
-        command.CommandText = $"INSERT INTO {table.Name} ({string.Join(", ", columns.Select(p => p.GetColumnName(table)))}) VALUES ({string.Join(", ", columns.Select((_, i) => $"@p{i}"))})";
+        command.CommandText = $"INSERT INTO {table.Name} ({string.Join(", ", columns.Select(p => p.GetColumnName(table)))}) VALUES ({string.Join(", ", columns.Select((_, i) => $"@p{i}"))}){onConflict}";
         var parameters = Parameters(command, columns.Length);
         var prepared = false;
-        foreach (var entity in entities)
+        for (var e = 0; e < entities.Count; e++)
         {
             for (var i = 0; i < columns.Length; i++)
             {
-                parameters[i].Value = Stored(columns[i], entity, sqlite);
+                parameters[i].Value = Stored(columns[i], entities[e], sqlite);
             }
             if (!prepared)
             {
@@ -40,8 +53,9 @@ internal static class BulkWrite
                 await command.PrepareAsync(ct);
                 prepared = true;
             }
-            await command.ExecuteNonQueryAsync(ct);
+            inserted[e] = await command.ExecuteNonQueryAsync(ct) == 1;
         }
+        return inserted;
     }
 
     /// <summary>Sets the given properties of each entity, found by its key; throws unless each row is there.</summary>

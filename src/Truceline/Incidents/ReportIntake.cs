@@ -7,7 +7,7 @@ namespace Truceline.Incidents;
 
 /// <summary>
 /// Group commit for report intake: concurrent submissions queue here, and one writer per node stores as many as are
-/// waiting (up to <see cref="MaxBatch"/>) in one transaction — one idempotency query, one audit link read, one fsync —
+/// waiting (up to <see cref="MaxBatch"/>) in one transaction — no idempotency query unless a client id is already stored, one audit link read, one fsync —
 /// then answers each. A request is acknowledged only when its batch has committed. If a batch fails (another node
 /// stored the same client id in between, say), its reports are stored one by one so each gets its own answer.
 /// Reports arrive placed against the zones as this node last loaded them; each batch reads the zones' version in its
@@ -78,53 +78,67 @@ public sealed class ReportIntake : IAsyncDisposable
 
     private Task<IReadOnlyList<Outcome<SubmitReport.Result>>> CommitAsync(IReadOnlyList<Placed> placed) => WriteAsync(placed, allOrNothing: false);
 
+    /// <summary>The unique index that makes a client id idempotent per channel (migration 0006).</summary>
+    private const string ClientIdIndex = "(channel, client_id) WHERE client_id IS NOT NULL";
+
     /// <param name="allOrNothing">Commits only if every report is stored or is a retry; otherwise rolls back.</param>
     private async Task<IReadOnlyList<Outcome<SubmitReport.Result>>> WriteAsync(IReadOnlyList<Placed> placed, bool allOrNothing)
     {
         await using var db = Open();
         await using var tx = await Writes.BeginAsync(db);
         var (outside, placedAgain) = await PlaceAgainAsync(db, placed);
-        var batch = placed.Select(p => p.Report).ToList();
-        var clientIds = batch.Where(r => r.ClientId is not null).Select(r => r.ClientId!).Distinct().ToList();
-        // By channel and client id, so the lookup seeks the unique index on both rather than scanning it.
-        var channels = batch.Select(r => r.Channel).Distinct().ToList();
-        var earlier = clientIds.Count == 0 ? [] : await db.Reports.IgnoreQueryFilters().AsNoTracking()
-            .Where(r => channels.Contains(r.Channel) && r.ClientId != null && clientIds.Contains(r.ClientId)).ToListAsync();
-        var known = earlier.ToDictionary(r => (r.Channel, r.ClientId!));
-        var answers = new List<Outcome<SubmitReport.Result>>(batch.Count);
-        var stored = new List<Report>(batch.Count);
-        var changes = new List<string>(batch.Count);
-        for (var i = 0; i < batch.Count; i++)
+        var answers = new Outcome<SubmitReport.Result>[placed.Count]; // every one set below
+        var candidates = new List<int>(placed.Count);
+        for (var i = 0; i < placed.Count; i++)
         {
-            var report = batch[i];
             if (outside[i] is { } failure)
             {
-                answers.Add(failure);
+                answers[i] = failure;
+            }
+            else
+            {
+                candidates.Add(i);
+            }
+        }
+        // Written with one prepared statement and audited in bulk (the entries the interceptor writes for a report added
+        // through the context): saving a batch through the context cost more than everything else the writer does. A
+        // client id already stored (a retry, a twin in this batch, another account's) is skipped by the insert itself,
+        // so a batch of new reports costs no lookup; only the skipped ones are read back, to answer them.
+        var inserted = await BulkWrite.InsertNewAsync(db, candidates.Select(i => placed[i].Report).ToList(), ClientIdIndex, CancellationToken.None);
+        var skipped = candidates.Where((_, k) => !inserted[k]).ToList();
+        var first = new Dictionary<(Channel, string), Report>();
+        if (skipped.Count > 0)
+        {
+            // By channel and client id, so the lookup seeks the unique index on both rather than scanning it.
+            var channels = skipped.Select(i => placed[i].Report.Channel).Distinct().ToList();
+            var clientIds = skipped.Select(i => placed[i].Report.ClientId!).Distinct().ToList();
+            first = (await db.Reports.IgnoreQueryFilters().AsNoTracking()
+                .Where(r => channels.Contains(r.Channel) && r.ClientId != null && clientIds.Contains(r.ClientId)).ToListAsync())
+                .ToDictionary(r => (r.Channel, r.ClientId!));
+        }
+        var stored = new List<Report>(candidates.Count);
+        var changes = new List<string>(candidates.Count);
+        for (var k = 0; k < candidates.Count; k++)
+        {
+            var i = candidates[k];
+            var report = placed[i].Report;
+            if (inserted[k])
+            {
+                stored.Add(report);
+                changes.Add(placedAgain[i] ? Audit.AuditInterceptor.CreatedChanges(db, report) : placed[i].Changes);
+                answers[i] = new Outcome<SubmitReport.Result>(new SubmitReport.Result(report, true), null);
                 continue;
             }
-            if (report.ClientId is { } id && known.TryGetValue((report.Channel, id), out var first))
-            {
-                // A retry (or a twin in this batch): the first report, nothing stored; another submitter's id is refused.
-                answers.Add(first.SubmittedByUserId != report.SubmittedByUserId
-                    ? SubmitReport.ClientIdTaken(id)
-                    : new Outcome<SubmitReport.Result>(new SubmitReport.Result(first, false), null));
-                continue;
-            }
-            stored.Add(report);
-            changes.Add(placedAgain[i] ? Audit.AuditInterceptor.CreatedChanges(db, report) : placed[i].Changes);
-            if (report.ClientId is { } newId)
-            {
-                known[(report.Channel, newId)] = report;
-            }
-            answers.Add(new Outcome<SubmitReport.Result>(new SubmitReport.Result(report, true), null));
+            // A retry (or a twin in this batch): the first report, nothing stored; another submitter's id is refused.
+            var earlier = first[(report.Channel, report.ClientId!)];
+            answers[i] = earlier.SubmittedByUserId != report.SubmittedByUserId
+                ? SubmitReport.ClientIdTaken(report.ClientId!)
+                : new Outcome<SubmitReport.Result>(new SubmitReport.Result(earlier, false), null);
         }
         if (allOrNothing && answers.Any(a => !a.Succeeded))
         {
             return answers; // rolled back as the transaction is disposed
         }
-        // Written with one prepared statement and audited in bulk (the entries the interceptor writes for a report added
-        // through the context): saving a batch through the context cost more than everything else the writer does.
-        await BulkWrite.InsertAsync(db, stored, CancellationToken.None);
         var at = Audit.AuditChain.Truncate(_time.GetUtcNow().UtcDateTime);
         await Audit.AuditBulk.AppendAsync(db, stored.Select((r, i) => Audit.AuditInterceptor.Created(db, r, at, changes[i])).ToList(), CancellationToken.None);
         await tx.CommitAsync();
