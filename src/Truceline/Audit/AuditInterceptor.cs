@@ -221,13 +221,45 @@ public sealed class AuditInterceptor(TimeProvider time) : SaveChangesInterceptor
     /// <param name="changes">What <see cref="CreatedChanges"/> gave for it, if described already.</param>
     internal static AuditEntry Created(TrucelineDb db, object entity, DateTime at, string? changes = null)
     {
-        var entry = db.Entry(entity);
-        return NewEntry(db, entity, entry.Metadata.ClrType.Name, KeyOf(entry), "created", changes ?? DescribeChanges(entry, EntityState.Added)!, at);
+        var type = db.Model.FindEntityType(entity.GetType())!;
+        if (HasShadowValues(type))
+        {
+            var entry = db.Entry(entity);
+            return NewEntry(db, entity, type.ClrType.Name, KeyOf(entry), "created", changes ?? DescribeChanges(entry, EntityState.Added)!, at);
+        }
+        var key = string.Join(",", type.FindPrimaryKey()!.Properties.Select(p => p.GetGetter().GetClrValue(entity)?.ToString()));
+        return NewEntry(db, entity, type.ClrType.Name, key, "created", changes ?? CreatedChanges(db, entity), at);
     }
 
     /// <summary>The changes the entry for a record written without change tracking records: described before the writer
-    /// takes its lock, by any context, as they depend on the record alone.</summary>
-    internal static string CreatedChanges(TrucelineDb db, object entity) => DescribeChanges(db.Entry(entity), EntityState.Added)!;
+    /// takes its lock, by any context, as they depend on the record alone. Read from the record's properties through
+    /// the model, as <see cref="DescribeChanges"/> reads them from a context's entry: asking a context for the entry of a
+    /// record it does not track cost more than the rest of a report's way through intake.</summary>
+    internal static string CreatedChanges(TrucelineDb db, object entity)
+    {
+        var type = db.Model.FindEntityType(entity.GetType())!;
+        if (HasShadowValues(type))
+        {
+            return DescribeChanges(db.Entry(entity), EntityState.Added)!;
+        }
+        var after = new SortedDictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var p in type.GetProperties())
+        {
+            after[p.Name] = IsHidden(p) ? "(set)" : p.GetGetter().GetClrValue(entity);
+        }
+        return JsonSerializer.Serialize(new { before = NoValues, after }, Json);
+    }
+
+    private static readonly SortedDictionary<string, object?> NoValues = new(StringComparer.Ordinal);
+
+    /// <summary>A property the model keeps outside the record (a shadow property) has its value only in a context's entry.</summary>
+    private static bool HasShadowValues(Microsoft.EntityFrameworkCore.Metadata.IEntityType type) =>
+        Shadowed.GetOrAdd(type.ClrType, _ => type.GetProperties().Any(p => p.IsShadowProperty()));
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, bool> Shadowed = new();
+
+    private static bool IsHidden(Microsoft.EntityFrameworkCore.Metadata.IReadOnlyPropertyBase p) =>
+        p.PropertyInfo is { } info && Hidden.GetOrAdd(info, i => i.GetCustomAttribute<NotAuditedAttribute>() is not null);
 
     /// <summary>A change made without change tracking, given as each property's value before and after: the entry the
     /// interceptor would have written for the same change (the same properties hidden, unchanged ones left out), or null
@@ -262,7 +294,7 @@ public sealed class AuditInterceptor(TimeProvider time) : SaveChangesInterceptor
         var after = new SortedDictionary<string, object?>(StringComparer.Ordinal);
         foreach (var p in entry.Properties)
         {
-            var hidden = p.Metadata.PropertyInfo is { } info && Hidden.GetOrAdd(info, i => i.GetCustomAttribute<NotAuditedAttribute>() is not null);
+            var hidden = IsHidden(p.Metadata);
             switch (state)
             {
                 case EntityState.Added:

@@ -117,6 +117,39 @@ public sealed class AuditTrailTests(Apps apps)
         Assert.Contains(named, broken.Output);
     }
 
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task ARecordWrittenWithoutTrackingHasTheEntryTheInterceptorWritesForIt(string db)
+    {
+        // Intake and grouping write records without the context and describe their audit entries from the model; a
+        // report with every kind of value (text to escape, a list, enums, dates, a secret) must read as the interceptor
+        // writes it when the same report is added through the context.
+        var target = Databases.Fresh(db);
+        await Migrator.MigrateAsync(target);
+        await using var ctx = Open(target);
+        var organisation = new Organisation { Name = "Monitors (simulated)", Participating = true };
+        ctx.Organisations.Add(organisation);
+        await ctx.SaveChangesAsync();
+        var report = new Truceline.Incidents.Report
+        {
+            Channel = Truceline.Incidents.Channel.Sms, ClientId = "phone-7/1", ReceivedAt = new DateTime(2026, 12, 6, 21, 54, 46, 479, DateTimeKind.Utc).AddTicks(7969),
+            SourceType = Truceline.Incidents.SourceType.Civilian, SourceIdentity = "Witness S. (a secret)", SourceFingerprint = "fingerprint-secret",
+            Source = "A \"quoted\" paper — صحيفة", Structured = true, OccurredOn = new DateOnly(2026, 10, 4), OccurredAt = new DateTime(2026, 10, 4, 5, 30, 0, DateTimeKind.Utc),
+            TimePrecision = 2, Latitude = 31.448802064079235, Longitude = 34.39462962473213, GeoPrecision = 2, PlaceName = "Khan Younis", EventType = "Shelling",
+            SubEventType = "Artillery", Description = "line one\nline <two> & 'three'", AllegedParties = ["party-a", "party-b"], Fatalities = 3, RawText = "raw\ttext",
+            GovernorateCode = "PS0270", Place = "{\"governorate\":{\"code\":\"PS0270\"}}", Classification = Classification.Confidential,
+            OwnerOrganisationId = organisation.Id, ConfidentialTo = "verifiers",
+        };
+        var bulk = AuditInterceptor.Created(ctx, report, AuditChain.Truncate(DateTime.UtcNow), AuditInterceptor.CreatedChanges(ctx, report));
+        ctx.Reports.Add(report);
+        await ctx.SaveChangesAsync();
+        var written = await ctx.AuditEntries.IgnoreQueryFilters().SingleAsync(e => e.EntityType == "Report" && e.Action == "created");
+        Assert.Equal((written.EntityId, written.Subject, written.Actor, written.Classification, written.OwnerOrganisationId, written.ConfidentialTo),
+            (bulk.EntityId, bulk.Subject, bulk.Actor, bulk.Classification, bulk.OwnerOrganisationId, bulk.ConfidentialTo));
+        Assert.Equal(written.Changes, bulk.Changes);
+        Assert.Contains("\"SourceIdentity\":\"(set)\"", bulk.Changes);
+        Assert.DoesNotContain("secret", bulk.Changes);
+    }
+
     private static TrucelineDb Open(DatabaseTarget target)
     {
         var db = target.CreateContext(TimeProvider.System);
