@@ -243,34 +243,49 @@ public sealed class AuditInterceptor(TimeProvider time) : SaveChangesInterceptor
         {
             return DescribeChanges(db.Entry(entity), EntityState.Added)!;
         }
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(2048);
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Json.Encoder }))
+        return Write(writer =>
         {
-            writer.WriteStartObject();
             writer.WriteStartObject("before");
             writer.WriteEndObject();
             writer.WriteStartObject("after");
             foreach (var (name, getter, hidden) in properties)
             {
                 writer.WritePropertyName(name);
-                // The types the serialiser writes with these same calls; any other (enums by name, dates, lists) through it.
-                switch (hidden ? "(set)" : getter.GetClrValue(entity))
-                {
-                    case null: writer.WriteNullValue(); break;
-                    case string text: writer.WriteStringValue(text); break;
-                    case bool flag: writer.WriteBooleanValue(flag); break;
-                    case int number: writer.WriteNumberValue(number); break;
-                    case long number: writer.WriteNumberValue(number); break;
-                    case double number: writer.WriteNumberValue(number); break;
-                    case Guid id: writer.WriteStringValue(id); break;
-                    case DateTime instant: writer.WriteStringValue(instant); break;
-                    case var other: JsonSerializer.Serialize(writer, other, other.GetType(), Json); break;
-                }
+                WriteValue(writer, hidden ? "(set)" : getter.GetClrValue(entity));
             }
             writer.WriteEndObject();
+        });
+    }
+
+    /// <summary>An entry's changes, {"before": {…}, "after": {…}}, as <see cref="DescribeChanges"/> serialises them.</summary>
+    private static string Write(Action<Utf8JsonWriter> members)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(2048);
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Json.Encoder }))
+        {
+            writer.WriteStartObject();
+            members(writer);
             writer.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>A value as the serialiser writes it with the interceptor's options: the common types with the calls it makes
+    /// for them, any other (enums by name, dates, lists) through it.</summary>
+    private static void WriteValue(Utf8JsonWriter writer, object? value)
+    {
+        switch (value)
+        {
+            case null: writer.WriteNullValue(); break;
+            case string text: writer.WriteStringValue(text); break;
+            case bool flag: writer.WriteBooleanValue(flag); break;
+            case int number: writer.WriteNumberValue(number); break;
+            case long number: writer.WriteNumberValue(number); break;
+            case double number: writer.WriteNumberValue(number); break;
+            case Guid id: writer.WriteStringValue(id); break;
+            case DateTime instant: writer.WriteStringValue(instant); break;
+            default: JsonSerializer.Serialize(writer, value, value.GetType(), Json); break;
+        }
     }
 
     /// <summary>A type's properties by ordinal name, each with its getter and whether the trail hides its value; null for a
@@ -291,20 +306,35 @@ public sealed class AuditInterceptor(TimeProvider time) : SaveChangesInterceptor
     internal static AuditEntry? Changed(TrucelineDb db, object entity, string entityId, IEnumerable<(string Property, object? Before, object? After)> values, DateTime at)
     {
         var type = db.Model.FindEntityType(entity.GetType())!;
-        var before = new SortedDictionary<string, object?>(StringComparer.Ordinal);
-        var after = new SortedDictionary<string, object?>(StringComparer.Ordinal);
+        var changed = new List<(string Name, object? Before, object? After)>();
         foreach (var (property, was, now) in values)
         {
-            var info = type.FindProperty(property)!.PropertyInfo;
             if (Equals(was, now) || ListsEqual(was, now))
             {
                 continue;
             }
-            var hidden = info is not null && Hidden.GetOrAdd(info, i => i.GetCustomAttribute<NotAuditedAttribute>() is not null);
-            before[property] = hidden ? "(changed)" : was;
-            after[property] = hidden ? "(changed)" : now;
+            var hidden = IsHidden(type.FindProperty(property)!);
+            changed.Add((property, hidden ? "(changed)" : was, hidden ? "(changed)" : now));
         }
-        return after.Count == 0 ? null : NewEntry(db, entity, type.ClrType.Name, entityId, "changed", JsonSerializer.Serialize(new { before, after }, Json), at);
+        if (changed.Count == 0)
+        {
+            return null;
+        }
+        // In the order, and with the values, the interceptor's sorted dictionaries would give.
+        changed.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        return NewEntry(db, entity, type.ClrType.Name, entityId, "changed", Write(writer =>
+        {
+            foreach (var (side, pick) in new (string, Func<(string, object?, object?), object?>)[] { ("before", c => c.Item2), ("after", c => c.Item3) })
+            {
+                writer.WriteStartObject(side);
+                foreach (var change in changed)
+                {
+                    writer.WritePropertyName(change.Name);
+                    WriteValue(writer, pick(change));
+                }
+                writer.WriteEndObject();
+            }
+        }), at);
     }
 
     private static string KeyOf(EntityEntry entry) =>

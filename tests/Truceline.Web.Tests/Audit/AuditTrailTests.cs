@@ -148,6 +148,21 @@ public sealed class AuditTrailTests(Apps apps)
         Assert.Equal(written.Changes, bulk.Changes);
         Assert.Contains("\"SourceIdentity\":\"(set)\"", bulk.Changes);
         Assert.DoesNotContain("secret", bulk.Changes);
+
+        // A change made without tracking (grouping links reports, updates incidents) reads as the same change made through
+        // the context: only what changed, in the same order, the secret hidden.
+        var change = AuditInterceptor.Changed(ctx, report, report.Id.ToString(),
+        [
+            (nameof(report.Fatalities), report.Fatalities, 4), (nameof(report.Description), report.Description, "now \"quoted\" — مقتبس"),
+            (nameof(report.AllegedParties), report.AllegedParties.ToList(), new List<string> { "party-c" }), (nameof(report.GeoPrecision), 2, 2),
+            (nameof(report.SourceIdentity), report.SourceIdentity, "another secret"), (nameof(report.OccurredOn), report.OccurredOn, new DateOnly(2026, 10, 5)),
+        ], DateTime.UtcNow)!;
+        (report.Fatalities, report.Description, report.AllegedParties, report.SourceIdentity, report.OccurredOn) = (4, "now \"quoted\" — مقتبس", ["party-c"], "another secret", new DateOnly(2026, 10, 5));
+        await ctx.SaveChangesAsync();
+        var changed = await ctx.AuditEntries.IgnoreQueryFilters().SingleAsync(e => e.EntityType == "Report" && e.Action == "changed");
+        Assert.Equal(changed.Changes, change.Changes);
+        Assert.DoesNotContain("GeoPrecision", change.Changes);
+        Assert.DoesNotContain("secret", change.Changes);
     }
 
     private static TrucelineDb Open(DatabaseTarget target)
