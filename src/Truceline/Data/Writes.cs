@@ -89,17 +89,35 @@ public static class WriterGate
     // As long as a SQLite command waits for a busy database (DatabaseTarget's DefaultTimeout) before it gives up.
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, System.Runtime.CompilerServices.StrongBox<long>> Queued = new();
+
     public static async Task<SemaphoreSlim> EnterAsync(string database, CancellationToken ct)
     {
         var gate = Gates.GetOrAdd(database, _ => new SemaphoreSlim(1, 1));
-        return await gate.WaitAsync(Patience, ct) ? gate : throw TimedOut();
+        var entering = gate.WaitAsync(Patience, ct);
+        if (!entering.IsCompleted)
+        {
+            CountQueued(database);
+        }
+        return await entering ? gate : throw TimedOut();
     }
 
     public static SemaphoreSlim Enter(string database)
     {
         var gate = Gates.GetOrAdd(database, _ => new SemaphoreSlim(1, 1));
+        if (gate.Wait(0))
+        {
+            return gate;
+        }
+        CountQueued(database);
         return gate.Wait(Patience) ? gate : throw TimedOut();
     }
+
+    /// <summary>How many writers so far found this database's gate taken and queued for it: a background writer that
+    /// sees the count unchanged over its last write knows no one waited for it, and need not stand aside.</summary>
+    public static long QueuedSoFar(string database) => Interlocked.Read(ref Queued.GetOrAdd(database, _ => new(0)).Value);
+
+    private static void CountQueued(string database) => Interlocked.Increment(ref Queued.GetOrAdd(database, _ => new(0)).Value);
 
     private static TimeoutException TimedOut() =>
         new($"Waited {Patience.TotalSeconds:0} s for another write to this database to finish; is a transaction left open?");
