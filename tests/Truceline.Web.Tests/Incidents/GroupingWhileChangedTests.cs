@@ -51,6 +51,46 @@ public sealed class GroupingWhileChangedTests
     }
 
     [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task APassKeepsTheIncidentsItWroteForItsNextBatchButNotOnceSomeoneElseChangedThem(string kind)
+    {
+        // One pass, a batch a report: each batch joins the incidents the earlier batches of the pass wrote (kept, not read
+        // again). Before the third batch is written a coordinator takes the incident under review: that batch, and the next,
+        // must not join it, though the pass had kept it as open.
+        await using var app = await TestApp.StartAsync(kind);
+        await app.EnsureGovernoratesAsync();
+        var type = $"Shelling {Guid.NewGuid():N}";
+        using var monitor = app.Client(Role.Monitor);
+        foreach (var source in new[] { "First", "Second", "Third", "Fourth" })
+        {
+            Assert.Equal(HttpStatusCode.Created, (await monitor.PostAsync("/api/v1/reports", Body(Report(type, $"{source} (simulated)")))).StatusCode);
+        }
+        using var coordinator = app.Client(Role.Coordinator);
+        var calls = 0;
+
+        await using var db = app.OpenDb();
+        var outcome = await GroupReports.RunAsync(db, app.Clock, 1, TestContext.Current.CancellationToken, shareWriter: false, beforeWriting: async () =>
+        {
+            if (++calls == 3)
+            {
+                var first = Assert.Single(await IncidentsAsync(coordinator, type));
+                Assert.Equal(2, first.ReportCount); // the second batch joined what the first one wrote
+                Assert.Equal(HttpStatusCode.OK, (await coordinator.PostAsync($"/api/v1/incidents/{first.Id}/transitions",
+                    Body("""{"state":"underReview","reason":"Patrol sent (simulated)"}"""))).StatusCode);
+            }
+        });
+
+        Assert.Equal(new GroupReports.Outcome(4, 2), outcome);
+        var incidents = await IncidentsAsync(coordinator, type);
+        Assert.Equal([("reported", 2, 2), ("underReview", 2, 2)], incidents.Select(i => (i.State, i.ReportCount, i.SourceCount)).Order());
+        // And as if grouped in one batch: the summaries the pass wrote are those the database's reports give.
+        await using var check = app.OpenDb();
+        foreach (var incident in incidents)
+        {
+            Assert.Equal(incident.ReportCount, await check.Reports.IgnoreQueryFilters().CountAsync(r => r.IncidentId == incident.Id));
+        }
+    }
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
     public async Task AnIncidentTakenUnderReviewWhileABatchIsDecidedIsNotJoinedByIt(string kind)
     {
         await using var app = await TestApp.StartAsync(kind);
