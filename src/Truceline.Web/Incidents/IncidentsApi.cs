@@ -192,7 +192,7 @@ public sealed class IncidentGrouper(ServeOptions options, TimeProvider time, ILo
                 var outcome = await GroupReports.RunAsync(db, time, batch: 1000, ct: stoppingToken, shareWriter: true);
                 if (outcome.Grouped > 0)
                 {
-                    log.LogInformation("Grouped {Reports} reports ({New} new incidents) in {Milliseconds:0} ms", outcome.Grouped, outcome.NewIncidents,
+                    log.LogInformation("Grouped {Reports} reports ({New} new incidents; {Again} batches decided again) in {Milliseconds:0} ms", outcome.Grouped, outcome.NewIncidents, outcome.DecidedAgain,
                         time.GetElapsedTime(started).TotalMilliseconds);
                 }
             }

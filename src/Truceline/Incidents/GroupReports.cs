@@ -31,13 +31,17 @@ public static class GroupReports
         _ => 31,
     };
 
-    public sealed record Outcome(int Grouped, int NewIncidents);
+    /// <param name="DecidedAgain">Batches decided again under the writer's lock because something they were decided from
+    /// changed before they were written (a coordinator's change, another pass): the rest were written as first decided.</param>
+    public sealed record Outcome(int Grouped, int NewIncidents, int DecidedAgain = 0);
 
-    /// <param name="shareWriter">Between batches, if another writer queued for the writer meanwhile, wait as long as the
-    /// last batch held it: a background pass through a backlog then takes at most half the writer's time while intake is
-    /// busy, and intake, queued behind each batch, keeps up. Without it, intake stored one group commit between each 70 ms
-    /// batch, at a fifth of its rate, for the whole pass. With no one waiting (SQLite: no writer queued at its gate), the
-    /// pass goes on at once: standing aside for no one had a backlog grouped at half the rate the machine could.</param>
+    /// <param name="shareWriter">Between batches, if another writer queued for the writer meanwhile, wait twice as long as
+    /// the last batch held it: a background pass through a backlog then takes at most a third of the writer's time while
+    /// intake is busy, and intake, queued behind each batch, keeps up. Without it, intake stored one group commit between
+    /// each 70 ms batch, at a fifth of its rate, for the whole pass; standing aside only as long as a batch held the writer
+    /// (half its time) cost one report a request a quarter of its rate once batches no longer read their incidents each
+    /// time. With no one waiting (SQLite: no writer queued at its gate), the pass goes on at once: standing aside for no
+    /// one had a backlog grouped at half the rate the machine could.</param>
     public static Task<Outcome> RunAsync(TrucelineDb db, TimeProvider time, int batch = 500, CancellationToken ct = default, bool shareWriter = false) =>
         RunAsync(db, time, batch, ct, shareWriter, beforeWriting: null);
 
@@ -46,6 +50,7 @@ public static class GroupReports
     {
         var grouped = 0;
         var created = 0;
+        var again = 0;
         OpenIncidents? open = null;
         while (true)
         {
@@ -57,7 +62,7 @@ public static class GroupReports
             var plan = await PlanAsync(db, time, batch, ct, open);
             if (plan is null)
             {
-                return new Outcome(grouped, created);
+                return new Outcome(grouped, created, again);
             }
             if (beforeWriting is not null)
             {
@@ -69,16 +74,17 @@ public static class GroupReports
             if (!written.Succeeded)
             {
                 // Something the plan was decided from changed (the incidents kept among it): decided again from the database.
-                var again = await Writes.InTransactionAsync(db, async () =>
+                again++;
+                var decided = await Writes.InTransactionAsync(db, async () =>
                 {
                     var locked = await PlanAsync(db, time, batch, ct, open: null);
                     // Nothing can change under the lock: a plan made there is written as made.
                     return locked is null || await WriteAsync(db, locked, ct) ? new Common.Outcome<Plan?>(locked, null) : Changed;
                 }, ct);
-                plan = again.Value;
+                plan = decided.Value;
                 if (plan is null)
                 {
-                    return new Outcome(grouped, created);
+                    return new Outcome(grouped, created, again);
                 }
             }
             // The plan written is what the database now has: its incidents serve the next batch.
@@ -87,13 +93,13 @@ public static class GroupReports
             created += plan.Created.Count;
             if (plan.Reports.Count < batch)
             {
-                return new Outcome(grouped, created);
+                return new Outcome(grouped, created, again);
             }
             // PostgreSQL has no gate to tell whether anyone waited: there the pass always stands aside.
             if (shareWriter && (db.IsPostgres || WriterGate.QueuedSoFar(db.Target ?? "") != queued))
             {
                 // Real time, not the application's clock: this shares the machine, it does not schedule anything.
-                await Task.Delay(System.Diagnostics.Stopwatch.GetElapsedTime(writing), ct);
+                await Task.Delay(2 * System.Diagnostics.Stopwatch.GetElapsedTime(writing), ct);
             }
         }
     }
