@@ -35,13 +35,11 @@ public static class GroupReports
     /// changed before they were written (a coordinator's change, another pass): the rest were written as first decided.</param>
     public sealed record Outcome(int Grouped, int NewIncidents, int DecidedAgain = 0);
 
-    /// <param name="shareWriter">Between batches, if another writer queued for the writer meanwhile, wait twice as long as
-    /// the last batch held it: a background pass through a backlog then takes at most a third of the writer's time while
-    /// intake is busy, and intake, queued behind each batch, keeps up. Without it, intake stored one group commit between
-    /// each 70 ms batch, at a fifth of its rate, for the whole pass; standing aside only as long as a batch held the writer
-    /// (half its time) cost one report a request a quarter of its rate once batches no longer read their incidents each
-    /// time. With no one waiting (SQLite: no writer queued at its gate), the pass goes on at once: standing aside for no
-    /// one had a backlog grouped at half the rate the machine could.</param>
+    /// <param name="shareWriter">Between batches, if another writer queued for the writer meanwhile, wait as long as the
+    /// last batch held it: a background pass through a backlog then takes at most half the writer's time while intake is
+    /// busy, and intake, queued behind each batch, keeps up. Without it, intake stored one group commit between each 70 ms
+    /// batch, at a fifth of its rate, for the whole pass. With no one waiting (SQLite: no writer queued at its gate), the
+    /// pass goes on at once: standing aside for no one had a backlog grouped at half the rate the machine could.</param>
     public static Task<Outcome> RunAsync(TrucelineDb db, TimeProvider time, int batch = 500, CancellationToken ct = default, bool shareWriter = false) =>
         RunAsync(db, time, batch, ct, shareWriter, beforeWriting: null);
 
@@ -51,15 +49,12 @@ public static class GroupReports
         var grouped = 0;
         var created = 0;
         var again = 0;
-        OpenIncidents? open = null;
         while (true)
         {
             // Each batch is read and decided outside the writer's lock (a WAL reader waits for no writer), then written
             // under it if nothing it read has changed since: intake waits only for the writes, not for the reads and the
             // matching too (about a third of a batch's time). Should something have changed, it is decided again under the lock.
-            // The incidents a batch could join are read once for the pass and kept as this pass writes them: each write
-            // checks them against the database all the same, and a pass that finds them changed reads them again.
-            var plan = await PlanAsync(db, time, batch, ct, open);
+            var plan = await PlanAsync(db, time, batch, ct);
             if (plan is null)
             {
                 return new Outcome(grouped, created, again);
@@ -73,11 +68,10 @@ public static class GroupReports
             var written = await Writes.InTransactionAsync(db, async () => await WriteAsync(db, plan, ct) ? new Common.Outcome<bool>(true, null) : Changed, ct);
             if (!written.Succeeded)
             {
-                // Something the plan was decided from changed (the incidents kept among it): decided again from the database.
                 again++;
                 var decided = await Writes.InTransactionAsync(db, async () =>
                 {
-                    var locked = await PlanAsync(db, time, batch, ct, open: null);
+                    var locked = await PlanAsync(db, time, batch, ct);
                     // Nothing can change under the lock: a plan made there is written as made.
                     return locked is null || await WriteAsync(db, locked, ct) ? new Common.Outcome<Plan?>(locked, null) : Changed;
                 }, ct);
@@ -87,8 +81,6 @@ public static class GroupReports
                     return new Outcome(grouped, created, again);
                 }
             }
-            // The plan written is what the database now has: its incidents serve the next batch.
-            open = plan.Open;
             grouped += plan.Reports.Count;
             created += plan.Created.Count;
             if (plan.Reports.Count < batch)
@@ -99,7 +91,7 @@ public static class GroupReports
             if (shareWriter && (db.IsPostgres || WriterGate.QueuedSoFar(db.Target ?? "") != queued))
             {
                 // Real time, not the application's clock: this shares the machine, it does not schedule anything.
-                await Task.Delay(2 * System.Diagnostics.Stopwatch.GetElapsedTime(writing), ct);
+                await Task.Delay(System.Diagnostics.Stopwatch.GetElapsedTime(writing), ct);
             }
         }
     }
@@ -122,39 +114,11 @@ public static class GroupReports
         public required DateOnly From { get; init; }
         public required DateOnly To { get; init; }
         public required DateTime Now { get; init; }
-        /// <summary>The incidents reports could join as they will be once this plan is written, for the pass's next batch.</summary>
-        public required OpenIncidents Open { get; init; }
-    }
-
-    /// <summary>
-    /// The incidents reports could join, still "reported", for some event types and days, as one pass through a backlog
-    /// last wrote them: read once rather than for every batch (reading them was most of what a batch cost once a backlog
-    /// had made thousands). Valid only as long as the pass's writes succeed: a batch's write checks the incidents it was
-    /// decided from against the database, and the pass drops these when that check fails.
-    /// </summary>
-    internal sealed class OpenIncidents(List<string> types, DateOnly from, DateOnly to, IEnumerable<Incident> incidents)
-    {
-        private readonly HashSet<string> _types = [.. types];
-        private readonly List<Incident> _incidents = [.. incidents];
-
-        public bool Covers(IEnumerable<string> types, DateOnly from, DateOnly to) => from >= From && to <= To && types.All(_types.Contains);
-
-        public DateOnly From => from;
-
-        public DateOnly To => to;
-
-        /// <summary>Those a batch of these types and days could join, as <see cref="JoinableQuery"/> selects them.</summary>
-        public List<Incident> Joinable(List<string> types, DateOnly from, DateOnly to) =>
-            _incidents.Where(i => types.Contains(i.EventType) && i.State == IncidentState.Reported && i.OccurredOn >= from && i.OccurredOn <= to).ToList();
-
-        public void Add(IEnumerable<Incident> created) => _incidents.AddRange(created);
     }
 
     /// <summary>Reads the next reports awaiting grouping and the incidents they could join, and decides each report's
     /// incident and every summary; writes nothing. Null when no report awaits.</summary>
-    /// <param name="open">The incidents the pass keeps (see <see cref="OpenIncidents"/>); read from the database when null or
-    /// when the batch's types and days go beyond them.</param>
-    internal static async Task<Plan?> PlanAsync(TrucelineDb db, TimeProvider time, int batch, CancellationToken ct, OpenIncidents? open = null)
+    internal static async Task<Plan?> PlanAsync(TrucelineDb db, TimeProvider time, int batch, CancellationToken ct)
     {
         // Untracked: each report's new incident is written in one prepared statement and audited in bulk below; tracking
         // hundreds of reports cost more than writing them, at the rate intake brings them.
@@ -166,21 +130,15 @@ public static class GroupReports
             return null;
         }
         var agreements = await Plans.DefaultAgreement.ByDayAsync(db, ct);
-        // To the microsecond, as both engines store it: an incident kept for the next batch has the time of update the
-        // database has, which that batch's write compares.
-        var now = Audit.AuditChain.Truncate(time.GetUtcNow().UtcDateTime);
+        var now = time.GetUtcNow().UtcDateTime;
         // One query for every incident this batch could join, then an in-memory index: no query per report.
         var types = reports.Select(r => r.EventType!).Distinct().ToList();
         var from = reports.Min(r => r.OccurredOn!.Value).AddDays(-31);
         var to = reports.Max(r => r.OccurredOn!.Value).AddDays(31);
         // Untracked too: of the hundreds a batch could join, it changes some, and writes only those.
-        if (open is null || !open.Covers(types, from, to))
-        {
-            open = new OpenIncidents(types, from, to, await JoinableQuery(db, types, from, to).ToListAsync(ct));
-        }
-        var joinable = open.Joinable(types, from, to);
+        var open = await JoinableQuery(db, types, from, to).ToListAsync(ct);
         var index = new IncidentIndex();
-        joinable.ForEach(index.Add);
+        open.ForEach(index.Add);
         var touched = new Dictionary<Guid, Incident>();
         var members = new Dictionary<Guid, List<Report>>();
         var created = new List<Incident>();
@@ -221,7 +179,7 @@ public static class GroupReports
         }
         // An incident opened in this batch is summarised from its members; one that existed adds them to the tally kept with
         // it. Only an incident summarised before tallies were kept has its earlier reports read (once: it keeps a tally after).
-        var openIds = joinable.Select(o => o.Id).ToHashSet();
+        var openIds = open.Select(o => o.Id).ToHashSet();
         var untallied = new List<Guid>();
         var changed = touched.Values.Where(i => openIds.Contains(i.Id)).ToList();
         var before = changed.ToDictionary(i => i.Id, i => Summary.Select(p => p.Get(i)).ToArray());
@@ -246,18 +204,15 @@ public static class GroupReports
                 IncidentRules.Summarise(touched[id], earlier[id].Concat(members[id]).ToList(), now);
             }
         }
-        var result = new Plan
+        return new Plan
         {
             Reports = reports, Created = created, Changed = changed, Before = before, Agreements = agreements,
             // The summaries as read, not as changed above (UpdatedAt and ReportCount of each changed one are in Before).
-            Joinable = joinable.Select(i => before.TryGetValue(i.Id, out var was)
+            Joinable = open.Select(i => before.TryGetValue(i.Id, out var was)
                 ? (i.Id, (DateTime)was[UpdatedAtAt]!, (int)was[ReportCountAt]!)
                 : (i.Id, i.UpdatedAt, i.ReportCount)).ToHashSet(),
             Types = types, From = from, To = to, Now = now,
-            Open = open,
         };
-        open.Add(created);
-        return result;
     }
 
     /// <summary>The incidents still reported, of the given types, on days from..to: those a report could join.</summary>

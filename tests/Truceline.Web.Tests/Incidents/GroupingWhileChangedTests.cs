@@ -51,11 +51,11 @@ public sealed class GroupingWhileChangedTests
     }
 
     [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
-    public async Task APassKeepsTheIncidentsItWroteForItsNextBatchButNotOnceSomeoneElseChangedThem(string kind)
+    public async Task APassJoinsWhatItsEarlierBatchesWroteButNotWhatSomeoneElseChangedBetweenThem(string kind)
     {
-        // One pass, a batch a report: each batch joins the incidents the earlier batches of the pass wrote (kept, not read
-        // again). Before the third batch is written a coordinator takes the incident under review: that batch, and the next,
-        // must not join it, though the pass had kept it as open.
+        // One pass, a batch a report: each batch joins the incidents the earlier batches of the pass wrote. Before the third
+        // batch is written a coordinator takes the incident under review: that batch, decided again, and the next must not
+        // join it.
         await using var app = await TestApp.StartAsync(kind);
         await app.EnsureGovernoratesAsync();
         var type = $"Shelling {Guid.NewGuid():N}";
@@ -79,7 +79,7 @@ public sealed class GroupingWhileChangedTests
             }
         });
 
-        // Only the batch written after the change was decided again: the second joined the incident the first wrote, kept.
+        // Only the batch written after the change was decided again.
         Assert.Equal(new GroupReports.Outcome(4, 2, DecidedAgain: 1), outcome);
         var incidents = await IncidentsAsync(coordinator, type);
         Assert.Equal([("reported", 2, 2), ("underReview", 2, 2)], incidents.Select(i => (i.State, i.ReportCount, i.SourceCount)).Order());
