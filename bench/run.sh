@@ -5,6 +5,7 @@
 #   bench/run.sh --quick         a Stopwatch median in seconds, no BenchmarkDotNet
 #   bench/run.sh --classification  zone and line classification of 1,000,000 points (real zones from ../shared)
 #   bench/run.sh --intake          durable report intake over HTTP on SQLite against a raw batched insert
+#   bench/run.sh --intake-writer   the intake writer alone (batches of 1,000, no HTTP) against the rows it stored, raw
 #   bench/run.sh --grouping        grouping 1,000,000 simulated reports into incidents
 #   bench/run.sh --incident-queries  the incident list and daily counts over 1,000,000 incidents
 #   bench/run.sh --transparency    Merkle proofs at 10,000,000 leaves, Ed25519 and checkpoint verification
