@@ -14,7 +14,7 @@ namespace Truceline.Web.Tests.Incidents;
 /// Grouping reads and decides a batch outside the writer's lock and writes it under the lock only if nothing it read has
 /// changed. These tests change something between the reading and the writing (as a coordinator or a second grouping pass
 /// could) and check that the batch is decided again rather than written over the change. Each runs on an app of its own,
-/// whose clock stands still, so no background pass groups its reports at another moment.
+/// whose background grouping is stopped, so no pass but the test's groups its reports.
 /// </summary>
 public sealed class GroupingWhileChangedTests
 {
@@ -57,6 +57,7 @@ public sealed class GroupingWhileChangedTests
         // batch is written a coordinator takes the incident under review: that batch, decided again, and the next must not
         // join it.
         await using var app = await TestApp.StartAsync(kind);
+        await app.StopBackgroundGroupingAsync();
         await app.EnsureGovernoratesAsync();
         var type = $"Shelling {Guid.NewGuid():N}";
         using var monitor = app.Client(Role.Monitor);
@@ -95,6 +96,7 @@ public sealed class GroupingWhileChangedTests
     public async Task AnIncidentTakenUnderReviewWhileABatchIsDecidedIsNotJoinedByIt(string kind)
     {
         await using var app = await TestApp.StartAsync(kind);
+        await app.StopBackgroundGroupingAsync();
         var type = $"Shelling {Guid.NewGuid():N}";
         var (incident, second) = await OneGroupedOneWaitingAsync(app, type);
         using var coordinator = app.Client(Role.Coordinator);
@@ -129,6 +131,7 @@ public sealed class GroupingWhileChangedTests
     public async Task ReportsGroupedByAnotherPassWhileABatchIsDecidedAreNotGroupedTwice(string kind)
     {
         await using var app = await TestApp.StartAsync(kind);
+        await app.StopBackgroundGroupingAsync();
         var type = $"Gunfire {Guid.NewGuid():N}";
         var (incident, second) = await OneGroupedOneWaitingAsync(app, type);
         using var coordinator = app.Client(Role.Coordinator);
