@@ -40,17 +40,12 @@ public static class Intake
 
     public static async Task RunAsync(int reports = 10_000, int concurrency = 32)
     {
-        var dir = Directory.CreateTempSubdirectory("truceline-intake-");
-        var target = DatabaseTarget.Parse(Path.Combine(dir.FullName, "intake.db"));
-        await Migrator.MigrateAsync(target);
+        var (dir, target) = await NewDatabaseAsync("truceline-intake-");
         string token;
         await using (var db = target.CreateContext(TimeProvider.System))
         {
             db.Viewer = Viewer.System("bench");
-            var data = Path.Combine(FindShared(), "boundaries", "ocha-codab-pse-adm2-gaza-governorates-20231019.geojson");
-            await ImportZones.RunAsync(db, GeoJson.Read(await File.ReadAllTextAsync(data)).Value!, new ImportZones.Options(ZoneKind.Governorate, "OCHA", "ADM2_PCODE", "ADM2_EN"), TimeProvider.System);
-            await Accounts.AddUserAsync(db, new Accounts.NewUser("monitor@bench.example", null, "monitor", "Bench", "bench-password-1"), TimeProvider.System);
-            token = (await Accounts.CreateTokenAsync(db, "monitor@bench.example", "bench", null, TimeProvider.System)).Value!.Token;
+            token = (await Accounts.CreateTokenAsync(db, Monitor, "bench", null, TimeProvider.System)).Value!.Token;
         }
         var app = TrucelineApp.Build(new ServeOptions(target, "http://127.0.0.1:0", false, TimeProvider.System, AppContext.BaseDirectory, new PersonalData(new byte[32])));
         await app.StartAsync();
@@ -338,6 +333,22 @@ public static class Intake
         SqliteConnection.ClearAllPools();
         File.Delete(copy);
         return rate;
+    }
+
+    internal const string Monitor = "monitor@bench.example";
+
+    /// <summary>A new SQLite database in a directory of its own, with the real Gaza governorates as zones and a monitor.</summary>
+    internal static async Task<(DirectoryInfo Dir, DatabaseTarget Target)> NewDatabaseAsync(string prefix)
+    {
+        var dir = Directory.CreateTempSubdirectory(prefix);
+        var target = DatabaseTarget.Parse(Path.Combine(dir.FullName, "intake.db"));
+        await Migrator.MigrateAsync(target);
+        await using var db = target.CreateContext(TimeProvider.System);
+        db.Viewer = Viewer.System("bench");
+        var data = Path.Combine(FindShared(), "boundaries", "ocha-codab-pse-adm2-gaza-governorates-20231019.geojson");
+        await ImportZones.RunAsync(db, GeoJson.Read(await File.ReadAllTextAsync(data)).Value!, new ImportZones.Options(ZoneKind.Governorate, "OCHA", "ADM2_PCODE", "ADM2_EN"), TimeProvider.System);
+        await Accounts.AddUserAsync(db, new Accounts.NewUser(Monitor, null, "monitor", "Bench", "bench-password-1"), TimeProvider.System);
+        return (dir, target);
     }
 
     internal static string FindShared()

@@ -17,17 +17,11 @@ public static class IntakeWriter
 {
     public static async Task RunAsync(int batches = 40)
     {
-        var dir = Directory.CreateTempSubdirectory("truceline-writer-");
-        var target = DatabaseTarget.Parse(Path.Combine(dir.FullName, "intake.db"));
-        await Migrator.MigrateAsync(target);
+        var (dir, target) = await Intake.NewDatabaseAsync("truceline-writer-");
         Guid userId;
         await using (var db = target.CreateContext(TimeProvider.System))
         {
-            db.Viewer = Viewer.System("bench");
-            var data = Path.Combine(Intake.FindShared(), "boundaries", "ocha-codab-pse-adm2-gaza-governorates-20231019.geojson");
-            await ImportZones.RunAsync(db, GeoJson.Read(await File.ReadAllTextAsync(data)).Value!, new ImportZones.Options(ZoneKind.Governorate, "OCHA", "ADM2_PCODE", "ADM2_EN"), TimeProvider.System);
-            await Accounts.AddUserAsync(db, new Accounts.NewUser("monitor@bench.example", null, "monitor", "Bench", "bench-password-1"), TimeProvider.System);
-            userId = db.Users.Single().Id;
+            userId = db.Users.Single(u => u.Email == Intake.Monitor).Id;
         }
         var zones = new ZoneCatalog();
         var personal = new PersonalData(new byte[32]);
