@@ -324,16 +324,12 @@ public sealed class AuditInterceptor(TimeProvider time) : SaveChangesInterceptor
         changed.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
         return NewEntry(db, entity, type.ClrType.Name, entityId, "changed", Write(writer =>
         {
-            foreach (var (side, pick) in new (string, Func<(string, object?, object?), object?>)[] { ("before", c => c.Item2), ("after", c => c.Item3) })
-            {
-                writer.WriteStartObject(side);
-                foreach (var change in changed)
-                {
-                    writer.WritePropertyName(change.Name);
-                    WriteValue(writer, pick(change));
-                }
-                writer.WriteEndObject();
-            }
+            writer.WriteStartObject("before");
+            changed.ForEach(c => { writer.WritePropertyName(c.Name); WriteValue(writer, c.Before); });
+            writer.WriteEndObject();
+            writer.WriteStartObject("after");
+            changed.ForEach(c => { writer.WritePropertyName(c.Name); WriteValue(writer, c.After); });
+            writer.WriteEndObject();
         }), at);
     }
 

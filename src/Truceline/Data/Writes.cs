@@ -84,40 +84,43 @@ public static class Writes
 /// </summary>
 public static class WriterGate
 {
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> Gates = new();
+    /// <summary>A database's gate, and how many writers so far found it taken and queued for it.</summary>
+    private sealed class Gate
+    {
+        public readonly SemaphoreSlim Semaphore = new(1, 1);
+        public long Queued;
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Gate> Gates = new();
 
     // As long as a SQLite command waits for a busy database (DatabaseTarget's DefaultTimeout) before it gives up.
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, System.Runtime.CompilerServices.StrongBox<long>> Queued = new();
-
     public static async Task<SemaphoreSlim> EnterAsync(string database, CancellationToken ct)
     {
-        var gate = Gates.GetOrAdd(database, _ => new SemaphoreSlim(1, 1));
-        var entering = gate.WaitAsync(Patience, ct);
+        var gate = Gates.GetOrAdd(database, _ => new Gate());
+        var entering = gate.Semaphore.WaitAsync(Patience, ct);
         if (!entering.IsCompleted)
         {
-            CountQueued(database);
+            Interlocked.Increment(ref gate.Queued);
         }
-        return await entering ? gate : throw TimedOut();
+        return await entering ? gate.Semaphore : throw TimedOut();
     }
 
     public static SemaphoreSlim Enter(string database)
     {
-        var gate = Gates.GetOrAdd(database, _ => new SemaphoreSlim(1, 1));
-        if (gate.Wait(0))
+        var gate = Gates.GetOrAdd(database, _ => new Gate());
+        if (gate.Semaphore.Wait(0))
         {
-            return gate;
+            return gate.Semaphore;
         }
-        CountQueued(database);
-        return gate.Wait(Patience) ? gate : throw TimedOut();
+        Interlocked.Increment(ref gate.Queued);
+        return gate.Semaphore.Wait(Patience) ? gate.Semaphore : throw TimedOut();
     }
 
     /// <summary>How many writers so far found this database's gate taken and queued for it: a background writer that
     /// sees the count unchanged over its last write knows no one waited for it, and need not stand aside.</summary>
-    public static long QueuedSoFar(string database) => Interlocked.Read(ref Queued.GetOrAdd(database, _ => new(0)).Value);
-
-    private static void CountQueued(string database) => Interlocked.Increment(ref Queued.GetOrAdd(database, _ => new(0)).Value);
+    public static long QueuedSoFar(string database) => Interlocked.Read(ref Gates.GetOrAdd(database, _ => new Gate()).Queued);
 
     private static TimeoutException TimedOut() =>
         new($"Waited {Patience.TotalSeconds:0} s for another write to this database to finish; is a transaction left open?");
