@@ -55,6 +55,7 @@ public static class TrucelineApp
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<Truceline.Geo.ZoneCatalog>();
         services.AddHostedService<IncidentGrouper>();
+        services.AddHostedService<WalCopying>();
         // Created by the container (not passed in) so that it is disposed at shutdown, answering what is queued.
         services.AddSingleton(sp => new Truceline.Incidents.ReportIntake(options.Database, time, sp.GetRequiredService<Truceline.Geo.ZoneCatalog>()));
         services.AddSingleton(_ => new Truceline.Grievances.GrievanceIntake(options.Database, time));

@@ -157,7 +157,7 @@ internal sealed class SqliteDurability : DbConnectionInterceptor
     private static void Apply(DbConnection connection)
     {
         using var cmd = connection.CreateCommand();
-        cmd.CommandText = "PRAGMA synchronous=FULL;";
+        cmd.CommandText = "PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=" + WalCopier.BackstopPages + ";";
         cmd.ExecuteNonQuery();
     }
 }
