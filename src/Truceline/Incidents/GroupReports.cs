@@ -44,17 +44,20 @@ public static class GroupReports
         RunAsync(db, time, batch, ct, shareWriter, beforeWriting: null);
 
     /// <param name="beforeWriting">Run between a batch's reading and its writing (tests: a change made in between).</param>
-    internal static async Task<Outcome> RunAsync(TrucelineDb db, TimeProvider time, int batch, CancellationToken ct, bool shareWriter, Func<Task>? beforeWriting)
+    /// <param name="afterWriting">Run after a batch is written, before the next is read (tests: a change between batches).</param>
+    internal static async Task<Outcome> RunAsync(TrucelineDb db, TimeProvider time, int batch, CancellationToken ct, bool shareWriter, Func<Task>? beforeWriting,
+        Func<Task>? afterWriting = null)
     {
         var grouped = 0;
         var created = 0;
         var again = 0;
+        Plan? previous = null;
         while (true)
         {
             // Each batch is read and decided outside the writer's lock (a WAL reader waits for no writer), then written
             // under it if nothing it read has changed since: intake waits only for the writes, not for the reads and the
             // matching too (about a third of a batch's time). Should something have changed, it is decided again under the lock.
-            var plan = await PlanAsync(db, time, batch, ct);
+            var plan = await PlanAsync(db, time, batch, ct, previous);
             if (plan is null)
             {
                 return new Outcome(grouped, created, again);
@@ -71,7 +74,7 @@ public static class GroupReports
                 again++;
                 var decided = await Writes.InTransactionAsync(db, async () =>
                 {
-                    var locked = await PlanAsync(db, time, batch, ct);
+                    var locked = await PlanAsync(db, time, batch, ct, previous: null);
                     // Nothing can change under the lock: a plan made there is written as made.
                     return locked is null || await WriteAsync(db, locked, ct) ? new Common.Outcome<Plan?>(locked, null) : Changed;
                 }, ct);
@@ -80,6 +83,11 @@ public static class GroupReports
                 {
                     return new Outcome(grouped, created, again);
                 }
+            }
+            previous = plan;
+            if (afterWriting is not null)
+            {
+                await afterWriting();
             }
             grouped += plan.Reports.Count;
             created += plan.Created.Count;
@@ -108,8 +116,14 @@ public static class GroupReports
         public required List<Incident> Changed { get; init; }
         public required Dictionary<Guid, object?[]> Before { get; init; }
         public required Plans.DefaultAgreement.ByDay Agreements { get; init; }
-        /// <summary>Every incident the batch could have joined, as read: a report matched against these alone.</summary>
-        public required HashSet<(Guid Id, DateTime UpdatedAt, int ReportCount)> Joinable { get; init; }
+        /// <summary>The count of changes to incidents when the plan was begun (migration 0023): if it has not moved when
+        /// the plan is written, no incident the batch could have joined was added, changed or taken out of "reported".</summary>
+        public required long IncidentChanges { get; init; }
+        /// <summary>Every incident the batch could have joined and those it opened, as they are once it is written.</summary>
+        public required List<Incident> Open { get; init; }
+        /// <summary>The count of changes once the plan was written, under the lock: the next batch of the pass reuses
+        /// <see cref="Open"/> instead of reading it again if no one else has changed an incident since.</summary>
+        public long IncidentChangesAfter { get; set; } = -1;
         public required List<string> Types { get; init; }
         public required DateOnly From { get; init; }
         public required DateOnly To { get; init; }
@@ -118,8 +132,13 @@ public static class GroupReports
 
     /// <summary>Reads the next reports awaiting grouping and the incidents they could join, and decides each report's
     /// incident and every summary; writes nothing. Null when no report awaits.</summary>
-    internal static async Task<Plan?> PlanAsync(TrucelineDb db, TimeProvider time, int batch, CancellationToken ct)
+    /// <param name="previous">The plan this pass wrote last: its incidents, as it left them, are this batch's if no one
+    /// has changed an incident since and this batch's types and days are within its own.</param>
+    internal static async Task<Plan?> PlanAsync(TrucelineDb db, TimeProvider time, int batch, CancellationToken ct, Plan? previous = null)
     {
+        // Read first: a change to an incident made after this, even while the reads below run, moves the count, and the
+        // plan is not written.
+        var changes = await IncidentChangesAsync(db, ct);
         // Untracked: each report's new incident is written in one prepared statement and audited in bulk below; tracking
         // hundreds of reports cost more than writing them, at the rate intake brings them.
         var reports = await db.Reports.IgnoreQueryFilters().AsNoTracking()
@@ -130,13 +149,17 @@ public static class GroupReports
             return null;
         }
         var agreements = await Plans.DefaultAgreement.ByDayAsync(db, ct);
-        var now = time.GetUtcNow().UtcDateTime;
+        // To the microsecond, as PostgreSQL keeps it: an incident carried to the next batch is then exactly as stored.
+        var now = Audit.AuditChain.Truncate(time.GetUtcNow().UtcDateTime);
         // One query for every incident this batch could join, then an in-memory index: no query per report.
         var types = reports.Select(r => r.EventType!).Distinct().ToList();
-        var from = reports.Min(r => r.OccurredOn!.Value).AddDays(-31);
-        var to = reports.Max(r => r.OccurredOn!.Value).AddDays(31);
-        // Untracked too: of the hundreds a batch could join, it changes some, and writes only those.
-        var open = await JoinableQuery(db, types, from, to).ToListAsync(ct);
+        // A report joins an incident within its own date window (DayWindow: a day either side for a report dated to the day).
+        var from = reports.Min(r => r.OccurredOn!.Value.AddDays(-DayWindow(r.TimePrecision)));
+        var to = reports.Max(r => r.OccurredOn!.Value.AddDays(DayWindow(r.TimePrecision)));
+        // Untracked too: of the thousands a batch could join, it changes some hundreds, and writes only those. Read once a
+        // pass while no one else changes an incident: reading 5,500 took two thirds of planning a batch of 1,000.
+        var reuse = previous is { } p && p.IncidentChangesAfter == changes && types.All(p.Types.Contains) && from >= p.From && to <= p.To;
+        var open = reuse ? previous!.Open : await JoinableQuery(db, types, from, to).ToListAsync(ct);
         var index = new IncidentIndex();
         open.ForEach(index.Add);
         var touched = new Dictionary<Guid, Incident>();
@@ -207,11 +230,10 @@ public static class GroupReports
         return new Plan
         {
             Reports = reports, Created = created, Changed = changed, Before = before, Agreements = agreements,
-            // The summaries as read, not as changed above (UpdatedAt and ReportCount of each changed one are in Before).
-            Joinable = open.Select(i => before.TryGetValue(i.Id, out var was)
-                ? (i.Id, (DateTime)was[UpdatedAtAt]!, (int)was[ReportCountAt]!)
-                : (i.Id, i.UpdatedAt, i.ReportCount)).ToHashSet(),
-            Types = types, From = from, To = to, Now = now,
+            IncidentChanges = changes, Open = [.. open, .. created],
+            // What Open covers: a batch reusing it covers no more than the batch that read it.
+            Types = reuse ? previous!.Types : types, From = reuse ? previous!.From : from, To = reuse ? previous!.To : to,
+            Now = now,
         };
     }
 
@@ -222,9 +244,9 @@ public static class GroupReports
 
     /// <summary>
     /// Writes a plan in the caller's transaction, which holds the writer's lock, if what it was decided from still holds:
-    /// the same agreements' spans, the same incidents it could join (none added, gone, moved on from "reported", or
-    /// changed: a change to an incident's summary changes its report count and time of update), and its reports still
-    /// awaiting grouping. Otherwise it returns false having written what it must not keep, and the caller rolls back.
+    /// the same agreements' spans, no incident inserted, updated or deleted since it was begun (by anyone: the count
+    /// the database keeps, so none the batch could have joined was added, changed or moved on from "reported"), and its
+    /// reports still awaiting grouping. Otherwise it returns false having written what it must not keep, and the caller rolls back.
     /// </summary>
     internal static async Task<bool> WriteAsync(TrucelineDb db, Plan plan, CancellationToken ct)
     {
@@ -232,8 +254,7 @@ public static class GroupReports
         {
             return false;
         }
-        var joinable = await JoinableQuery(db, plan.Types, plan.From, plan.To).Select(i => new { i.Id, i.UpdatedAt, i.ReportCount }).ToListAsync(ct);
-        if (joinable.Count != plan.Joinable.Count || joinable.Any(i => !plan.Joinable.Contains((i.Id, i.UpdatedAt, i.ReportCount))))
+        if (await IncidentChangesAsync(db, ct) != plan.IncidentChanges)
         {
             return false;
         }
@@ -269,8 +290,14 @@ public static class GroupReports
             }
         }
         await Audit.AuditBulk.AppendAsync(db, audit, ct);
+        plan.IncidentChangesAfter = await IncidentChangesAsync(db, ct);
         return true;
     }
+
+    /// <summary>How many times incidents have been inserted, updated or deleted (a count kept by the database's triggers,
+    /// migration 0023; on PostgreSQL once a statement).</summary>
+    private static Task<long> IncidentChangesAsync(TrucelineDb db, CancellationToken ct) =>
+        db.Database.SqlQueryRaw<long>("SELECT count AS \"Value\" FROM incident_changes WHERE id = 1").SingleAsync(ct);
 
     /// <summary>Only what grouping reads of a report (matching, <see cref="IncidentRules"/>, the audit entry of its link), not
     /// its texts, place and source's identity: a batch reads hundreds, an incident summarised whole may have thousands.</summary>
@@ -293,10 +320,6 @@ public static class GroupReports
         (nameof(Incident.Classification), i => i.Classification), (nameof(Incident.OwnerOrganisationId), i => i.OwnerOrganisationId),
         (nameof(Incident.ConfidentialTo), i => i.ConfidentialTo), (nameof(Incident.Tally), i => i.Tally), (nameof(Incident.UpdatedAt), i => i.UpdatedAt),
     ];
-
-    private static readonly int UpdatedAtAt = Array.FindIndex(Summary, p => p.Name == nameof(Incident.UpdatedAt));
-
-    private static readonly int ReportCountAt = Array.FindIndex(Summary, p => p.Name == nameof(Incident.ReportCount));
 
     /// <summary>The positions in <see cref="Summary"/> of what the incidents' indexes and daily rollup follow.</summary>
     private static readonly int[] Placement = [.. new[]

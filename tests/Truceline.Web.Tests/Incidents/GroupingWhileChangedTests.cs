@@ -93,6 +93,42 @@ public sealed class GroupingWhileChangedTests
     }
 
     [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task AnIncidentChangedBetweenTwoBatchesOfAPassIsReadAgainByTheNext(string kind)
+    {
+        // A pass keeps the incidents it wrote for its next batch. Here a coordinator takes the first incident under
+        // review after the second batch is written and before the third is read: the third must read the incidents
+        // again, not join the one it kept as "reported".
+        await using var app = await TestApp.StartAsync(kind);
+        await app.StopBackgroundGroupingAsync();
+        await app.EnsureGovernoratesAsync();
+        var type = $"Shelling {Guid.NewGuid():N}";
+        using var monitor = app.Client(Role.Monitor);
+        foreach (var source in new[] { "First", "Second", "Third", "Fourth" })
+        {
+            Assert.Equal(HttpStatusCode.Created, (await monitor.PostAsync("/api/v1/reports", Body(Report(type, $"{source} (simulated)")))).StatusCode);
+        }
+        using var coordinator = app.Client(Role.Coordinator);
+        var written = 0;
+
+        await using var db = app.OpenDb();
+        var outcome = await GroupReports.RunAsync(db, app.Clock, 1, TestContext.Current.CancellationToken, shareWriter: false, beforeWriting: null, afterWriting: async () =>
+        {
+            if (++written == 2)
+            {
+                var first = Assert.Single(await IncidentsAsync(coordinator, type));
+                Assert.Equal(2, first.ReportCount);
+                Assert.Equal(HttpStatusCode.OK, (await coordinator.PostAsync($"/api/v1/incidents/{first.Id}/transitions",
+                    Body("""{"state":"underReview","reason":"Patrol sent (simulated)"}"""))).StatusCode);
+            }
+        });
+
+        // Nothing had to be decided again: the third batch was read after the change.
+        Assert.Equal(new GroupReports.Outcome(4, 2, DecidedAgain: 0), outcome);
+        var incidents = await IncidentsAsync(coordinator, type);
+        Assert.Equal([("reported", 2, 2), ("underReview", 2, 2)], incidents.Select(i => (i.State, i.ReportCount, i.SourceCount)).Order());
+    }
+
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
     public async Task AnIncidentTakenUnderReviewWhileABatchIsDecidedIsNotJoinedByIt(string kind)
     {
         await using var app = await TestApp.StartAsync(kind);
