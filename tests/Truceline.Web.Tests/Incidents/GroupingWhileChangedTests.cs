@@ -43,6 +43,20 @@ public sealed class GroupingWhileChangedTests
         return (incident, (await second.Content.ReadFromJsonAsync<ReportView>(Json.Options))!.Id);
     }
 
+    /// <summary>Four reports of one event, from four sources, awaiting grouping; the app's own grouper stopped.</summary>
+    private static async Task<string> FourReportsOfOneEventAsync(TestApp app)
+    {
+        await app.StopBackgroundGroupingAsync();
+        await app.EnsureGovernoratesAsync();
+        var type = $"Shelling {Guid.NewGuid():N}";
+        using var monitor = app.Client(Role.Monitor);
+        foreach (var source in new[] { "First", "Second", "Third", "Fourth" })
+        {
+            Assert.Equal(HttpStatusCode.Created, (await monitor.PostAsync("/api/v1/reports", Body(Report(type, $"{source} (simulated)")))).StatusCode);
+        }
+        return type;
+    }
+
     private static async Task<int> LinksAuditedAsync(TestApp app, Guid report)
     {
         await using var db = app.OpenDb();
@@ -57,14 +71,7 @@ public sealed class GroupingWhileChangedTests
         // batch is written a coordinator takes the incident under review: that batch, decided again, and the next must not
         // join it.
         await using var app = await TestApp.StartAsync(kind);
-        await app.StopBackgroundGroupingAsync();
-        await app.EnsureGovernoratesAsync();
-        var type = $"Shelling {Guid.NewGuid():N}";
-        using var monitor = app.Client(Role.Monitor);
-        foreach (var source in new[] { "First", "Second", "Third", "Fourth" })
-        {
-            Assert.Equal(HttpStatusCode.Created, (await monitor.PostAsync("/api/v1/reports", Body(Report(type, $"{source} (simulated)")))).StatusCode);
-        }
+        var type = await FourReportsOfOneEventAsync(app);
         using var coordinator = app.Client(Role.Coordinator);
         var calls = 0;
 
@@ -99,14 +106,7 @@ public sealed class GroupingWhileChangedTests
         // review after the second batch is written and before the third is read: the third must read the incidents
         // again, not join the one it kept as "reported".
         await using var app = await TestApp.StartAsync(kind);
-        await app.StopBackgroundGroupingAsync();
-        await app.EnsureGovernoratesAsync();
-        var type = $"Shelling {Guid.NewGuid():N}";
-        using var monitor = app.Client(Role.Monitor);
-        foreach (var source in new[] { "First", "Second", "Third", "Fourth" })
-        {
-            Assert.Equal(HttpStatusCode.Created, (await monitor.PostAsync("/api/v1/reports", Body(Report(type, $"{source} (simulated)")))).StatusCode);
-        }
+        var type = await FourReportsOfOneEventAsync(app);
         using var coordinator = app.Client(Role.Coordinator);
         var written = 0;
 
