@@ -18,28 +18,18 @@ public static class WalCopier
     /// <summary>How often a server copies what was committed since (a copy of nothing costs a read of the log's index).</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>What one pass found: the pages in the log, and how many of them are now in the database file.</summary>
-    public readonly record struct Pass(bool Busy, long LogPages, long CopiedPages);
-
     /// <summary>
     /// One passive copy: as much of the log as no reader still needs, without waiting for any reader or writer, so a
     /// writer may commit meanwhile. Once the whole log is copied the next commit writes the log from its start again,
     /// and the file stops growing.
     /// </summary>
-    public static Pass CopyOnce(string connectionString)
+    public static void CopyOnce(string connectionString)
     {
         using var connection = new SqliteConnection(connectionString);
         connection.Open();
-        using (var durable = connection.CreateCommand())
-        {
-            // The copy syncs the log before and the database file after copying, at FULL as on every writer's connection.
-            durable.CommandText = "PRAGMA synchronous=FULL;";
-            durable.ExecuteNonQuery();
-        }
         using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
-        using var reader = command.ExecuteReader();
-        reader.Read();
-        return new Pass(reader.GetInt64(0) != 0, reader.GetInt64(1), reader.GetInt64(2));
+        // The copy syncs the log before and the database file after copying, at FULL as on every writer's connection.
+        command.CommandText = "PRAGMA synchronous=FULL; PRAGMA wal_checkpoint(PASSIVE);";
+        command.ExecuteNonQuery();
     }
 }
