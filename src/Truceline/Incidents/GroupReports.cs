@@ -161,6 +161,7 @@ public static class GroupReports
         // pass while no one else changes an incident: reading 5,500 took two thirds of planning a batch of 1,000.
         var reuse = previous is { } p && p.IncidentChangesAfter == changes && types.All(p.Types.Contains) && from >= p.From && to <= p.To;
         var open = reuse ? previous!.Open : await JoinableQuery(db, types, from, to).ToListAsync(ct);
+        var covered = reuse ? (previous!.Types, previous.From, previous.To) : (Types: types, From: from, To: to);
         var index = new IncidentIndex();
         open.ForEach(index.Add);
         var touched = new Dictionary<Guid, Incident>();
@@ -233,7 +234,7 @@ public static class GroupReports
             Reports = reports, Created = created, Changed = changed, Before = before, Agreements = agreements, Entries = Describe(db, reports, created, changed, before, now),
             IncidentChanges = changes, Open = [.. open, .. created],
             // What Open covers: a batch reusing it covers no more than the batch that read it.
-            Types = reuse ? previous!.Types : types, From = reuse ? previous!.From : from, To = reuse ? previous!.To : to,
+            Types = covered.Types, From = covered.From, To = covered.To,
         };
     }
 

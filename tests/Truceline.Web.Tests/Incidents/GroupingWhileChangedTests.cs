@@ -57,6 +57,16 @@ public sealed class GroupingWhileChangedTests
         return type;
     }
 
+    /// <summary>A coordinator takes the one incident of the type under review, once the first two batches have made it
+    /// of two reports (the second joined what the first wrote).</summary>
+    private static async Task TakeTheIncidentOfTwoUnderReviewAsync(HttpClient coordinator, string type)
+    {
+        var first = Assert.Single(await IncidentsAsync(coordinator, type));
+        Assert.Equal(2, first.ReportCount);
+        Assert.Equal(HttpStatusCode.OK, (await coordinator.PostAsync($"/api/v1/incidents/{first.Id}/transitions",
+            Body("""{"state":"underReview","reason":"Patrol sent (simulated)"}"""))).StatusCode);
+    }
+
     private static async Task<int> LinksAuditedAsync(TestApp app, Guid report)
     {
         await using var db = app.OpenDb();
@@ -80,10 +90,7 @@ public sealed class GroupingWhileChangedTests
         {
             if (++calls == 3)
             {
-                var first = Assert.Single(await IncidentsAsync(coordinator, type));
-                Assert.Equal(2, first.ReportCount); // the second batch joined what the first one wrote
-                Assert.Equal(HttpStatusCode.OK, (await coordinator.PostAsync($"/api/v1/incidents/{first.Id}/transitions",
-                    Body("""{"state":"underReview","reason":"Patrol sent (simulated)"}"""))).StatusCode);
+                await TakeTheIncidentOfTwoUnderReviewAsync(coordinator, type);
             }
         });
 
@@ -115,10 +122,7 @@ public sealed class GroupingWhileChangedTests
         {
             if (++written == 2)
             {
-                var first = Assert.Single(await IncidentsAsync(coordinator, type));
-                Assert.Equal(2, first.ReportCount);
-                Assert.Equal(HttpStatusCode.OK, (await coordinator.PostAsync($"/api/v1/incidents/{first.Id}/transitions",
-                    Body("""{"state":"underReview","reason":"Patrol sent (simulated)"}"""))).StatusCode);
+                await TakeTheIncidentOfTwoUnderReviewAsync(coordinator, type);
             }
         });
 
