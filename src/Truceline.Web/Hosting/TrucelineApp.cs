@@ -56,6 +56,8 @@ public static class TrucelineApp
         services.AddSingleton<Truceline.Geo.ZoneCatalog>();
         services.AddHostedService<IncidentGrouper>();
         services.AddHostedService<WalCopying>();
+        services.AddSingleton<Truceline.Web.Access.TokenCache>();
+        services.AddHostedService(sp => sp.GetRequiredService<Truceline.Web.Access.TokenCache>());
         // Created by the container (not passed in) so that it is disposed at shutdown, answering what is queued.
         services.AddSingleton(sp => new Truceline.Incidents.ReportIntake(options.Database, time, sp.GetRequiredService<Truceline.Geo.ZoneCatalog>()));
         services.AddSingleton(_ => new Truceline.Grievances.GrievanceIntake(options.Database, time));

@@ -160,8 +160,13 @@ public sealed class AuditInterceptor(TimeProvider time) : SaveChangesInterceptor
     private static LastLink? LastEntry(TrucelineDb db) =>
         db.AuditEntries.IgnoreQueryFilters().AsNoTracking().OrderByDescending(a => a.Seq).Select(a => new LastLink(a.Seq, a.Hash)).FirstOrDefault();
 
-    private static bool HasAuditableChanges(TrucelineDb db) =>
-        db.ChangeTracker.Entries().Any(e => e.Entity is not (AuditEntry or ISelfEvident) && e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted);
+    private static bool HasAuditableChanges(TrucelineDb db)
+    {
+        var changed = db.ChangeTracker.Entries().Where(e => e.Entity is not (AuditEntry or ISelfEvident) && e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted).ToList();
+        // Announced when the transaction commits, whoever began it, so a revoked token stops working in this process at once.
+        db.ChangedAccess |= changed.Exists(e => Access.AccessChanges.Concerns(e.Entity));
+        return changed.Count > 0;
+    }
 
     private void AppendEntries(TrucelineDb db, LastLink? last)
     {

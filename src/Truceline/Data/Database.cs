@@ -81,7 +81,7 @@ public sealed record DatabaseTarget(DbProvider Provider, string ConnectionString
                 options.UseNpgsql(ConnectionString);
                 break;
         }
-        options.AddInterceptors(new AuditInterceptor(time), LogCommitAnnouncer.Instance);
+        options.AddInterceptors(new AuditInterceptor(time), CommitAnnouncer.Instance);
     }
 
     // Options are built once per clock and reused: building them for every context costs more than the query it serves.
@@ -99,10 +99,11 @@ public sealed record DatabaseTarget(DbProvider Provider, string ConnectionString
         }).CreateDbContext().Rent(ConnectionString);
 }
 
-/// <summary>Announces a committed change to the transparency log (see <see cref="Transparency.TransparencyLog.Committed"/>).</summary>
-internal sealed class LogCommitAnnouncer : Microsoft.EntityFrameworkCore.Diagnostics.DbTransactionInterceptor
+/// <summary>Announces a committed change to the transparency log (see <see cref="Transparency.TransparencyLog.Committed"/>)
+/// and to who may use the API (<see cref="Access.AccessChanges"/>).</summary>
+internal sealed class CommitAnnouncer : Microsoft.EntityFrameworkCore.Diagnostics.DbTransactionInterceptor
 {
-    public static readonly LogCommitAnnouncer Instance = new();
+    public static readonly CommitAnnouncer Instance = new();
 
     public override void TransactionCommitted(DbTransaction transaction, Microsoft.EntityFrameworkCore.Diagnostics.TransactionEndEventData eventData) => Announce(eventData.Context);
 
@@ -122,6 +123,11 @@ internal sealed class LogCommitAnnouncer : Microsoft.EntityFrameworkCore.Diagnos
 
     private static void Announce(DbContext? context)
     {
+        if (context is TrucelineDb { ChangedAccess: true } changed)
+        {
+            changed.ChangedAccess = false;
+            Access.AccessChanges.Committed(changed.Target!);
+        }
         if (context is TrucelineDb { ChangedPublishedLog: true } db)
         {
             db.ChangedPublishedLog = false;
@@ -134,6 +140,7 @@ internal sealed class LogCommitAnnouncer : Microsoft.EntityFrameworkCore.Diagnos
         if (context is TrucelineDb db)
         {
             db.ChangedPublishedLog = false;
+            db.ChangedAccess = false;
         }
     }
 }

@@ -46,11 +46,15 @@ public sealed class TrucelineDb(DbContextOptions<TrucelineDb> options) : DbConte
         Viewer = Viewer.Anonymous;
         OwnedAuditTransaction = null;
         ChangedPublishedLog = false;
+        ChangedAccess = false;
         return this;
     }
 
     /// <summary>Set when this transaction appended to the transparency log or signed a checkpoint; announced on commit.</summary>
     internal bool ChangedPublishedLog { get; set; }
+
+    /// <summary>Set when this transaction saved a user, organisation or token (<see cref="AccessChanges"/>); announced on commit.</summary>
+    internal bool ChangedAccess { get; set; }
 
     public bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
 

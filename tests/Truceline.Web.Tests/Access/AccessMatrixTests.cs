@@ -174,6 +174,69 @@ public sealed class AccessMatrixTests(Apps apps)
         Assert.DoesNotContain(token.Token, (await db2.ApiTokens.Select(t => t.TokenHash).ToListAsync()));
     }
 
+    /// <summary>A token, a user or an organisation changed where this server cannot see it (another node, the command line
+    /// in another process, SQL by hand) takes effect within a second: the server keeps what it read for a token only
+    /// while the database's count of such changes stands still.</summary>
+    [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
+    public async Task ATokenRevokedOrAUserDisabledElsewhereStopsWorkingWithinASecond(string db)
+    {
+        var app = await apps.Get(db);
+        using var admin = app.Client(Role.Administrator);
+        var email = $"elsewhere-{Guid.NewGuid():N}@test.example";
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsync("/api/v1/users", new StringContent(
+            $$"""{"email":"{{email}}","displayName":"Elsewhere","role":"analyst","organisation":"Participating test organisation","password":"{{TestApp.Password}}"}""",
+            Encoding.UTF8, "application/json"))).StatusCode);
+        async Task<string> NewToken()
+        {
+            var created = await admin.PostAsync("/api/v1/tokens", new StringContent($$"""{"email":"{{email}}","name":"elsewhere"}""", Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            return (await created.Content.ReadFromJsonAsync<AccessApi.TokenView>(Json.Options))!.Token;
+        }
+        async Task<HttpClient> SignedIn(string token)
+        {
+            var client = app.Client();
+            client.DefaultRequestHeaders.Authorization = new("Bearer", token);
+            // Twice: the second answered from what the server kept of the first.
+            for (var i = 0; i < 2; i++)
+            {
+                Assert.Equal(email, (await client.GetFromJsonAsync<AccessApi.Me>("/api/v1/me", Json.Options))!.Email);
+            }
+            return client;
+        }
+        async Task<string> RefusedWithin(HttpClient client, TimeSpan limit)
+        {
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (true)
+            {
+                using var response = await client.GetAsync("/api/v1/me");
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    return (await ProblemAssert.IsProblem(response, HttpStatusCode.Unauthorized)).Detail()!;
+                }
+                Assert.True(waited.Elapsed < limit, $"still signed in {waited.Elapsed.TotalSeconds:0.0} s after the change");
+                await Task.Delay(50);
+            }
+        }
+        // As another node or process would: in the database, not through this server's contexts.
+        var first = await NewToken();
+        using (var client = await SignedIn(first))
+        {
+            await using (var other = app.OpenDb())
+            {
+                Assert.Equal(1, await other.Database.ExecuteSqlInterpolatedAsync($"UPDATE api_tokens SET revoked_at = {DateTime.UtcNow} WHERE token_hash = {BearerTokenHandler.Hash(first)}"));
+            }
+            Assert.Equal("The bearer token was revoked.", await RefusedWithin(client, TimeSpan.FromSeconds(5)));
+        }
+        using (var client = await SignedIn(await NewToken()))
+        {
+            await using (var other = app.OpenDb())
+            {
+                Assert.Equal(1, await other.Database.ExecuteSqlInterpolatedAsync($"UPDATE users SET disabled = {true} WHERE email = {email}"));
+            }
+            Assert.Equal("The user is disabled.", await RefusedWithin(client, TimeSpan.FromSeconds(5)));
+        }
+    }
+
     [Theory, MemberData(nameof(Databases.All), MemberType = typeof(Databases))]
     public async Task ARoleCannotReadWhatItsClassificationHides(string db)
     {
