@@ -161,8 +161,15 @@ internal sealed class SqliteDurability : DbConnectionInterceptor
         return Task.CompletedTask;
     }
 
+    // Once per SQLite connection, not per open: a pooled connection keeps its pragmas, and every request opens one.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> Applied = new();
+
     private static void Apply(DbConnection connection)
     {
+        if (connection is SqliteConnection { Handle: { } handle } && !Applied.TryAdd(handle, handle))
+        {
+            return;
+        }
         using var cmd = connection.CreateCommand();
         cmd.CommandText = "PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=" + WalCopier.BackstopPages + ";";
         cmd.ExecuteNonQuery();

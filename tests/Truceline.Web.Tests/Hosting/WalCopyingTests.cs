@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Truceline.Access;
 using Truceline.Data;
 using Truceline.Web.Tests.Infrastructure;
@@ -13,6 +14,27 @@ namespace Truceline.Web.Tests.Hosting;
 /// </summary>
 public sealed class WalCopyingTests
 {
+    /// <summary>The pragmas are set once per SQLite connection, not on every open: a connection taken again from the pool
+    /// must still commit at synchronous=FULL and leave the copying to the server.</summary>
+    [Fact]
+    public async Task AConnectionTakenAgainFromThePoolKeepsItsDurability()
+    {
+        await using var app = await TestApp.StartAsync("sqlite");
+        for (var open = 0; open < 3; open++)
+        {
+            await using var db = app.OpenDb();
+            await db.Database.OpenConnectionAsync();
+            async Task<object?> Pragma(string name)
+            {
+                await using var command = db.Database.GetDbConnection().CreateCommand();
+                command.CommandText = $"PRAGMA {name}";
+                return await command.ExecuteScalarAsync();
+            }
+            Assert.Equal(2L, await Pragma("synchronous")); // FULL
+            Assert.Equal((long)WalCopier.BackstopPages, await Pragma("wal_autocheckpoint"));
+        }
+    }
+
     [Fact]
     public async Task WhatIsCommittedReachesTheDatabaseFileWithoutAWriterCopyingIt()
     {
