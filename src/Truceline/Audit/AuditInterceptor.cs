@@ -27,6 +27,7 @@ public sealed class AuditInterceptor(TimeProvider time) : SaveChangesInterceptor
     {
         if (eventData.Context is TrucelineDb db)
         {
+            NoteAccessChanges(db);
             BeginIfNeeded(db);
             try
             {
@@ -47,6 +48,7 @@ public sealed class AuditInterceptor(TimeProvider time) : SaveChangesInterceptor
     {
         if (eventData.Context is TrucelineDb db)
         {
+            NoteAccessChanges(db);
             await BeginIfNeededAsync(db, cancellationToken);
             try
             {
@@ -160,13 +162,13 @@ public sealed class AuditInterceptor(TimeProvider time) : SaveChangesInterceptor
     private static LastLink? LastEntry(TrucelineDb db) =>
         db.AuditEntries.IgnoreQueryFilters().AsNoTracking().OrderByDescending(a => a.Seq).Select(a => new LastLink(a.Seq, a.Hash)).FirstOrDefault();
 
-    private static bool HasAuditableChanges(TrucelineDb db)
-    {
-        var changed = db.ChangeTracker.Entries().Where(e => e.Entity is not (AuditEntry or ISelfEvident) && e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted).ToList();
-        // Announced when the transaction commits, whoever began it, so a revoked token stops working in this process at once.
-        db.ChangedAccess |= changed.Exists(e => Access.AccessChanges.Concerns(e.Entity));
-        return changed.Count > 0;
-    }
+    private static bool HasAuditableChanges(TrucelineDb db) =>
+        db.ChangeTracker.Entries().Any(e => e.Entity is not (AuditEntry or ISelfEvident) && e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted);
+
+    /// <summary>Notes a user, organisation or token about to be saved: announced when the transaction commits, whoever
+    /// began it, so a revoked token stops working in this process at once (<see cref="Access.AccessChanges"/>).</summary>
+    private static void NoteAccessChanges(TrucelineDb db) =>
+        db.ChangedAccess |= db.ChangeTracker.Entries().Any(e => Access.AccessChanges.Concerns(e.Entity) && e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted);
 
     private void AppendEntries(TrucelineDb db, LastLink? last)
     {
