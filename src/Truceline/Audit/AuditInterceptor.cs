@@ -27,7 +27,6 @@ public sealed class AuditInterceptor(TimeProvider time) : SaveChangesInterceptor
     {
         if (eventData.Context is TrucelineDb db)
         {
-            NoteAccessChanges(db);
             BeginIfNeeded(db);
             try
             {
@@ -48,7 +47,6 @@ public sealed class AuditInterceptor(TimeProvider time) : SaveChangesInterceptor
     {
         if (eventData.Context is TrucelineDb db)
         {
-            NoteAccessChanges(db);
             await BeginIfNeededAsync(db, cancellationToken);
             try
             {
@@ -165,11 +163,6 @@ public sealed class AuditInterceptor(TimeProvider time) : SaveChangesInterceptor
     private static bool HasAuditableChanges(TrucelineDb db) =>
         db.ChangeTracker.Entries().Any(e => e.Entity is not (AuditEntry or ISelfEvident) && e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted);
 
-    /// <summary>Notes a user, organisation or token about to be saved: announced when the transaction commits, whoever
-    /// began it, so a revoked token stops working in this process at once (<see cref="Access.AccessChanges"/>).</summary>
-    private static void NoteAccessChanges(TrucelineDb db) =>
-        db.ChangedAccess |= db.ChangeTracker.Entries().Any(e => Access.AccessChanges.Concerns(e.Entity) && e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted);
-
     private void AppendEntries(TrucelineDb db, LastLink? last)
     {
         var changed = db.ChangeTracker.Entries()
@@ -179,6 +172,10 @@ public sealed class AuditInterceptor(TimeProvider time) : SaveChangesInterceptor
         {
             return;
         }
+        // A user, organisation or token saved is announced when the transaction commits, whoever began it, so a revoked
+        // token stops working in this process at once (Access.AccessChanges). Noted from this list: each walk of the
+        // tracker detects changes again.
+        db.ChangedAccess |= changed.Exists(e => Access.AccessChanges.Concerns(e.Entity));
         var seq = last?.Seq ?? 0;
         var prev = last?.Hash ?? AuditChain.Genesis;
         var at = AuditChain.Truncate(time.GetUtcNow().UtcDateTime);

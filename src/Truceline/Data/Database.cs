@@ -123,12 +123,16 @@ internal sealed class CommitAnnouncer : Microsoft.EntityFrameworkCore.Diagnostic
 
     private static void Announce(DbContext? context)
     {
-        if (context is TrucelineDb { ChangedAccess: true } changed)
+        if (context is not TrucelineDb db)
         {
-            changed.ChangedAccess = false;
-            Access.AccessChanges.Committed(changed.Target!);
+            return;
         }
-        if (context is TrucelineDb { ChangedPublishedLog: true } db)
+        if (db.ChangedAccess)
+        {
+            db.ChangedAccess = false;
+            Access.AccessChanges.Committed(db.Target!);
+        }
+        if (db.ChangedPublishedLog)
         {
             db.ChangedPublishedLog = false;
             Transparency.TransparencyLog.RaiseCommitted(db.Target);
